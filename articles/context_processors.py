@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from articles.models import Section
+
+
+def site(request):
+    """Give every template the site name and the navigation sections."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "nav_sections": Section.objects.all(),
+    }

@@ -1,0 +1,255 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from articles.html import reading_minutes, sanitize_body, word_count
+
+
+class Language(models.TextChoices):
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
+
+
+class Section(models.Model):
+    name_es = models.CharField(_("name (Spanish)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        ordering = ["order", "name_es"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    @property
+    def name(self):
+        return self.name_en if get_language() == "en" else self.name_es
+
+    @property
+    def description(self):
+        return self.description_en if get_language() == "en" else self.description_es
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None):
+        """Articles a reader may see now: published, past their publish time, not expired."""
+        now = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+    def scheduled(self, *, at=None):
+        now = at or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def in_language(self, language):
+        return self.filter(language=language)
+
+    def for_listing(self):
+        """Load what an article card shows in a fixed number of queries."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("order", "pk"),
+            )
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class Type(models.TextChoices):
+        NEWS = "news", _("News")
+        ANALYSIS = "analysis", _("Analysis")
+        OPINION = "opinion", _("Opinion")
+        INTERVIEW = "interview", _("Interview")
+        REPORT = "report", _("Report")
+
+    headline = models.CharField(_("headline"), max_length=200)
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    article_type = models.CharField(
+        _("type"), max_length=20, choices=Type.choices, default=Type.NEWS
+    )
+    dateline = models.CharField(
+        _("dateline"), max_length=100, blank=True, help_text=_("Place of reporting, e.g. Kyiv.")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.SPANISH
+    )
+    translation_of = models.OneToOneField(
+        "self",
+        verbose_name=_("translation of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translated_version",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    lead_image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("lead image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lead_image_caption = models.TextField(
+        _("caption override"),
+        blank=True,
+        help_text=_("Leave empty to use the image library caption."),
+    )
+    related_articles = models.ManyToManyField(
+        "self", verbose_name=_("related articles"), blank=True, symmetrical=False
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the article: it stays hidden until then."),
+    )
+    expires_at = models.DateTimeField(_("expiry time"), null=True, blank=True)
+    first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
+    updated_at = models.DateTimeField(
+        _("last significant update"),
+        null=True,
+        blank=True,
+        help_text=_("Shown to readers as “Updated”. Typo fixes do not change it."),
+    )
+    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="article_unique_slug"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["language", "status", "-published_at"], name="article_listing_idx"
+            ),
+            models.Index(
+                fields=["section", "language", "status", "-published_at"],
+                name="article_section_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        section_slug = self.section.slug if self.section_id else "noticias"
+        with translation.override(self.language):
+            return reverse("articles:detail", kwargs={"section": section_slug, "slug": self.slug})
+
+    def is_published(self, *, at=None):
+        now = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def word_count(self):
+        return word_count(self.body)
+
+    @property
+    def reading_minutes(self):
+        return reading_minutes(self.body)
+
+    @property
+    def caption(self):
+        if self.lead_image_caption:
+            return self.lead_image_caption
+        return self.lead_image.caption if self.lead_image_id else ""
+
+
+class Byline(models.Model):
+    class Kind(models.TextChoices):
+        AUTHOR = "author", _("Author")
+        ADDITIONAL_REPORTING = "additional_reporting", _("Additional reporting")
+        TRANSLATION = "translation", _("Translation")
+        PHOTOS = "photos", _("Photos")
+        EDITING = "editing", _("Editing")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        "authors.Author",
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=150,
+        blank=True,
+        help_text=_("The author's role when this was written, e.g. Americas Coordinator."),
+    )
+    kind = models.CharField(
+        _("contribution"), max_length=30, choices=Kind.choices, default=Kind.AUTHOR
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author", "kind"], name="byline_unique_contribution"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {self.author}" if self.role else str(self.author)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from articles import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+]

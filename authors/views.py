@@ -1,0 +1,17 @@
+from django.shortcuts import get_object_or_404
+
+from articles.views import ArticleListView, published_articles
+from authors.models import Author
+
+
+class AuthorDetailView(ArticleListView):
+    template_name = "authors/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            Author.objects.prefetch_related("links"), slug=self.kwargs["slug"], is_active=True
+        )
+        return published_articles().filter(bylines__author=self.author).distinct()
+
+    def get_heading(self):
+        return {"author": self.author, "list_title": self.author.name}

@@ -1,0 +1,101 @@
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def image_upload_to(instance, filename):
+    """Store originals under a random name so uploads never collide or reveal their source name."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    now = timezone.now()
+    return f"images/{now:%Y/%m}/{secrets.token_hex(8)}.{extension}"
+
+
+def compose_credit_line(*, photographer="", agency="", distributor=""):
+    """Compose `AGENCY/PHOTOGRAPHER via DISTRIBUTOR`, leaving out the parts that are missing."""
+    photographer, agency, distributor = (
+        part.strip() for part in (photographer, agency, distributor)
+    )
+    if agency and photographer:
+        source = f"{agency}/{photographer}"
+    else:
+        source = agency or photographer
+    if distributor and distributor.casefold() != agency.casefold():
+        return f"{source} via {distributor}" if source else distributor
+    return source
+
+
+class ImageQuerySet(models.QuerySet):
+    def usable(self, *, at=None):
+        """Images whose usage rights have not expired."""
+        today = timezone.localdate(at) if at else timezone.localdate()
+        return self.filter(Q(rights_expire_on__isnull=True) | Q(rights_expire_on__gte=today))
+
+
+class Image(models.Model):
+    class Licence(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        AGENCY = "agency", _("Agency")
+        HANDOUT = "handout", _("Handout")
+        POOL = "pool", _("Pool")
+        CREATIVE_COMMONS = "cc", _("Creative Commons")
+        OTHER = "other", _("Other")
+
+    file = models.ImageField(
+        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it. Required to publish."),
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    photographer = models.CharField(_("photographer"), max_length=150, blank=True)
+    agency = models.CharField(_("agency"), max_length=100, blank=True)
+    distributor = models.CharField(_("distributor"), max_length=100, blank=True)
+    credit_override = models.CharField(
+        _("credit override"),
+        max_length=250,
+        blank=True,
+        help_text=_("Replaces the composed credit line when the agency asks for a set wording."),
+    )
+    copyright_notice = models.CharField(_("copyright notice"), max_length=250, blank=True)
+    source = models.CharField(_("source"), max_length=150, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=20, choices=Licence.choices, default=Licence.AGENCY
+    )
+    licence_version = models.CharField(
+        _("licence version"), max_length=20, blank=True, help_text=_("For example CC BY-SA 4.0.")
+    )
+    restrictions = models.TextField(_("usage restrictions"), blank=True)
+    rights_expire_on = models.DateField(_("rights expire on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.title or self.caption[:60] or self.file.name
+
+    @property
+    def credit_line(self):
+        if self.credit_override.strip():
+            return self.credit_override.strip()
+        return compose_credit_line(
+            photographer=self.photographer, agency=self.agency, distributor=self.distributor
+        )
+
+    def is_usable(self, *, at=None):
+        today = timezone.localdate(at) if at else timezone.localdate()
+        return self.rights_expire_on is None or self.rights_expire_on >= today

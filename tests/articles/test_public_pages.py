@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_redirects_to_a_language_prefix(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+def test_home_shows_published_articles_and_hides_the_rest(client, make_article):
+    make_article(headline="Visible story")
+    make_article(headline="Draft story", status=Article.Status.DRAFT)
+    make_article(headline="Embargoed story", published_at=timezone.now() + timedelta(days=1))
+    make_article(headline="English story", language="en")
+
+    html = client.get("/es/").content.decode()
+
+    assert "Visible story" in html
+    assert "Draft story" not in html
+    assert "Embargoed story" not in html
+    assert "English story" not in html
+
+
+def test_article_page_shows_byline_role_caption_and_agency_credit(client, make_article):
+    article = make_article(headline="Election night on the plateau", tags=["rusia-iran"])
+
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<h1>Election night on the plateau</h1>" in html
+    assert "Americas Coordinator:" in html
+    assert "José Antonio Sierra" in html
+    assert "SPUTNIK/SERGEI SAVOSTYANOV via REUTERS" in html
+    assert "Voters queue on the plateau." in html
+    assert 'href="/es/tags/rusia-iran/"' in html
+
+
+def test_article_url_with_a_stale_section_redirects_permanently(client, make_article):
+    article = make_article()
+
+    response = client.get(f"/es/otra-seccion/{article.slug}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_draft_article_page_is_not_found(client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+
+
+def test_image_past_its_rights_expiry_is_replaced_by_a_placeholder(
+    client, make_article, make_image
+):
+    image = make_image(rights_expire_on=timezone.localdate() - timedelta(days=1))
+    article = make_article(lead_image=image)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert image.file.url not in html
+    assert "figure-placeholder" in html
+
+
+def test_language_switch_links_to_the_published_translation(client, make_article):
+    original = make_article(headline="Vota el altiplano")
+    translation = make_article(
+        headline="The plateau votes", language="en", translation_of=original
+    )
+
+    html = client.get(original.get_absolute_url()).content.decode()
+
+    assert f'href="{translation.get_absolute_url()}" hreflang="en"' in html
+
+
+def test_section_tag_and_author_pages_list_their_articles(client, make_article, section):
+    colleague = Author.objects.create(name="Daniel Okafor", slug="daniel-okafor")
+    make_article(headline="Tagged and bylined", tags=["rusia-iran"], bylines=[(colleague, "")])
+    make_article(headline="Another story")
+
+    section_html = client.get(section.get_absolute_url()).content.decode()
+    tag_html = client.get("/es/tags/rusia-iran/").content.decode()
+    author_html = client.get(colleague.get_absolute_url()).content.decode()
+
+    assert "Tagged and bylined" in section_html and "Another story" in section_html
+    assert "Tagged and bylined" in tag_html and "Another story" not in tag_html
+    assert "Tagged and bylined" in author_html and "Another story" not in author_html
+
+
+def test_feed_lists_published_articles_with_absolute_links(client, make_article):
+    article = make_article(headline="Feed story")
+    make_article(headline="Hidden draft", status=Article.Status.DRAFT)
+
+    response = client.get("/es/feed/")
+    xml = response.content.decode()
+
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert "Feed story" in xml
+    assert f"http://testserver{article.get_absolute_url()}" in xml
+    assert "Hidden draft" not in xml
+
+
+@pytest.mark.parametrize("path", ["/es/about/", "/en/privacy/", "/es/tips/"])
+def test_footer_pages_render(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_interface_is_translated_for_each_language(client, make_article):
+    make_article()
+
+    assert "Envíanos tus noticias" in client.get("/es/").content.decode()
+    assert "Send us your news" in client.get("/en/").content.decode()

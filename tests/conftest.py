@@ -1,0 +1,84 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, Byline, Section
+from authors.models import Author
+from images.models import Image
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def jpeg_bytes(size=(320, 180), colour=(40, 90, 140)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image(db):
+    def make(**overrides):
+        fields = {
+            "alt_text": "Voters queue outside a school",
+            "caption": "Voters queue on the plateau.",
+            "photographer": "SERGEI SAVOSTYANOV",
+            "agency": "SPUTNIK",
+            "distributor": "REUTERS",
+        }
+        fields.update(overrides)
+        image = Image(**fields)
+        image.file.save("photo.jpg", ContentFile(jpeg_bytes()), save=False)
+        image.save()
+        return image
+
+    return make
+
+
+@pytest.fixture
+def section(db):
+    return Section.objects.create(name_es="Américas", name_en="Americas", slug="americas")
+
+
+@pytest.fixture
+def author(db):
+    return Author.objects.create(
+        name="José Antonio Sierra", slug="jose-antonio-sierra", role="Americas Coordinator"
+    )
+
+
+@pytest.fixture
+def make_article(db, section, author, make_image):
+    counter = iter(range(1, 10_000))
+
+    def make(*, tags=(), bylines=None, **overrides):
+        number = next(counter)
+        fields = {
+            "headline": f"Headline number {number}",
+            "standfirst": "What happened, in one sentence.",
+            "slug": f"headline-number-{number}",
+            "body": "<p>Body text.</p>",
+            "language": "es",
+            "section": section,
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(hours=1),
+        }
+        if "lead_image" not in overrides:
+            fields["lead_image"] = make_image()
+        fields.update(overrides)
+        article = Article.objects.create(**fields)
+        article.tags.add(*tags)
+        for order, (byline_author, role) in enumerate(
+            bylines if bylines is not None else [(author, "Americas Coordinator")]
+        ):
+            Byline.objects.create(article=article, author=byline_author, role=role, order=order)
+        return article
+
+    return make

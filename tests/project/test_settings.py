@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, env_overrides, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_VAR_DIR": str(tmp_path / "var"), **env_overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_mode_passes_the_deploy_check_silently(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
+            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+        },
+        tmp_path=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_manage(
+        "check",
+        env_overrides={"DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "news.example.org"},
+        tmp_path=tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_development_generates_a_private_secret_key_file_once(tmp_path):
+    first = run_manage("check", env_overrides={}, tmp_path=tmp_path)
+    key_file = tmp_path / "var" / "secret_key"
+    key = key_file.read_text()
+    second = run_manage("check", env_overrides={}, tmp_path=tmp_path)
+
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert len(key) >= 50
+    assert key_file.read_text() == key
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    script = "from django.conf import settings; print(settings.DEBUG)"
+    result = run_manage("shell", "-c", script, env_overrides={}, tmp_path=tmp_path)
+
+    assert result.stdout.strip().splitlines()[-1] == "False"
