@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -71,6 +72,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# The edit counter and preview-link version describe the live row, not its text, so a restore
+# from history must not roll them back. Corrections are append-only: a restore never follows them.
+@reversion.register(follow=("bylines",), exclude=("revision", "preview_version", "modified_by"))
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -148,7 +152,23 @@ class Article(models.Model):
         blank=True,
         help_text=_("Shown to readers as “Updated”. Typo fixes do not change it."),
     )
-    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+    seo_description = models.CharField(
+        _("SEO description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown by search engines; aim for 160 characters or fewer."),
+    )
+    content_changed_at = models.DateTimeField(_("text last changed"), null=True, editable=False)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    preview_version = models.PositiveIntegerField(default=0, editable=False)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -166,6 +186,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
         constraints = [
             models.UniqueConstraint(fields=["language", "slug"], name="article_unique_slug"),
         ]
@@ -191,6 +212,24 @@ class Article(models.Model):
         with translation.override(self.language):
             return reverse("articles:detail", kwargs={"section": section_slug, "slug": self.slug})
 
+    @property
+    def translation(self):
+        """The linked version in the other language, whichever side of the link this is."""
+        if self.translation_of_id:
+            return self.translation_of
+        try:
+            return self.translated_version
+        except Article.DoesNotExist:
+            return None
+
+    @property
+    def is_translation_out_of_date(self):
+        """Whether this translation's original changed after the translation was last written."""
+        original = self.translation_of
+        if original is None or original.content_changed_at is None:
+            return False
+        return original.content_changed_at > (self.content_changed_at or self.created_at)
+
     def is_published(self, *, at=None):
         now = at or timezone.now()
         return (
@@ -215,6 +254,7 @@ class Article(models.Model):
         return self.lead_image.caption if self.lead_image_id else ""
 
 
+@reversion.register()
 class Byline(models.Model):
     class Kind(models.TextChoices):
         AUTHOR = "author", _("Author")
@@ -253,3 +293,59 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.role}: {self.author}" if self.role else str(self.author)
+
+
+class Correction(models.Model):
+    """A dated, public note on a published article. Entries are never edited or removed."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
+        EDITORS_NOTE = "editors_note", _("Editor's note")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Corrections are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class OldSlug(models.Model):
+    """A slug an article was published under, kept so its old URL redirects."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="oldslug_unique_slug")
+        ]
+
+    def __str__(self):
+        return self.slug

@@ -1,11 +1,14 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles import workflow
+from articles.models import Article, Correction, OldSlug, Section
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
@@ -75,6 +78,14 @@ class TagView(ArticleListView):
         return {"list_kind": _("Topic"), "list_title": self.tag.name}
 
 
+def article_page_context(article):
+    """Return what the article template needs beyond the article itself."""
+    translation = article.translation
+    if translation is not None and not translation.is_published():
+        translation = None
+    return {"article": article, "translation": translation}
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -83,21 +94,60 @@ class ArticleDetailView(DetailView):
         return (
             published_articles()
             .select_related("translation_of", "translated_version")
-            .prefetch_related("tags")
+            .prefetch_related("tags", "corrections")
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_from_old_slug()
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             return redirect(canonical, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def redirect_from_old_slug(self):
+        old = (
+            OldSlug.objects.filter(language=get_language(), slug=self.kwargs["slug"])
+            .select_related("article__section")
+            .first()
+        )
+        if old is None or not old.article.is_published():
+            raise Http404
+        return redirect(old.article.get_absolute_url(), permanent=True)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        translation = getattr(article, "translated_version", None) or article.translation_of
-        if translation is not None and not translation.is_published():
-            translation = None
-        context["translation"] = translation
+        context.update(article_page_context(self.object))
         return context
+
+
+class ArticlePreviewView(View):
+    """Show a draft to anyone holding a signed, unexpired, unrevoked preview link."""
+
+    def get(self, request, token):
+        article = workflow.article_from_preview_token(token)
+        if article is None:
+            response = render(request, "articles/preview_invalid.html", status=404)
+        else:
+            context = article_page_context(article) | {"is_preview": True}
+            response = render(request, "articles/article_detail.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class CorrectionListView(ListView):
+    template_name = "articles/correction_list.html"
+    paginate_by = 50
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        visible = Article.objects.published().in_language(get_language())
+        return (
+            Correction.objects.filter(article__in=visible)
+            .select_related("article__section")
+            .order_by("-created_at", "-pk")
+        )

@@ -73,6 +73,8 @@ def make_article(db, section, author, make_image):
         if "lead_image" not in overrides:
             fields["lead_image"] = make_image()
         fields.update(overrides)
+        if fields["status"] == Article.Status.PUBLISHED:
+            fields.setdefault("first_published_at", fields["published_at"])
         article = Article.objects.create(**fields)
         article.tags.add(*tags)
         for order, (byline_author, role) in enumerate(
@@ -82,3 +84,27 @@ def make_article(db, section, author, make_image):
         return article
 
     return make
+
+
+@pytest.fixture
+def make_staff(db):
+    from django.contrib.auth.models import Group, User
+
+    def make(group, username=None):
+        user = User.objects.create_user(
+            username or group.lower().replace(" ", "-"), password="x-Long-Enough-42", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff("Editor")
+
+
+@pytest.fixture
+def reporter(make_staff):
+    return make_staff("Reporter")

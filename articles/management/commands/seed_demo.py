@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -99,6 +100,7 @@ class Command(BaseCommand):
                     status=Article.Status.PUBLISHED,
                     published_at=published_at + timedelta(minutes=40 if original else 0),
                     first_published_at=published_at,
+                    content_changed_at=published_at,
                 )
                 article.tags.add(*story["tags"])
                 for order, (slug, role) in enumerate(story["bylines"]):
@@ -139,7 +141,10 @@ class Command(BaseCommand):
         if User.objects.filter(username=EDITOR_USERNAME).exists():
             return
         password = secrets.token_urlsafe(16)
-        User.objects.create_superuser(EDITOR_USERNAME, email="", password=password)
+        editor = User.objects.create_user(
+            EDITOR_USERNAME, email="", password=password, is_staff=True
+        )
+        editor.groups.add(Group.objects.get(name="Editor"))
         self.stdout.write(
             self.style.WARNING(
                 "Created the editor account. Its password is shown only this once:\n"
