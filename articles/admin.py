@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -9,12 +10,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion_compare.admin import CompareVersionAdmin
+from taggit.models import Tag
 
 from articles import workflow
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Correction, Section
 
 PRESENCE_SECONDS = 15 * 60
+TAG_SUGGESTIONS = 10
 
 
 @admin.register(Section)
@@ -153,7 +156,7 @@ class ArticleAdmin(CompareVersionAdmin):
     )
 
     class Media:
-        js = ("js/admin_counts.js",)
+        js = ("js/admin_counts.js", "js/admin_tags.js")
         css = {"all": ("css/admin.css",)}
 
     def get_queryset(self, request):
@@ -312,12 +315,31 @@ class ArticleAdmin(CompareVersionAdmin):
     def get_urls(self):
         return [
             path(
+                "tag-suggestions/",
+                self.admin_site.admin_view(self.tag_suggestions_view),
+                name="articles_article_tag_suggestions",
+            ),
+            path(
                 "<int:pk>/revoke-previews/",
                 self.admin_site.admin_view(self.revoke_previews_view),
                 name="articles_article_revoke_previews",
             ),
             *super().get_urls(),
         ]
+
+    def tag_suggestions_view(self, request):
+        """Return existing tag names that start with ?q=, for the tags field's suggestions."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        prefix = request.GET.get("q", "").strip()[:100]
+        names = []
+        if prefix:
+            names = list(
+                Tag.objects.filter(name__istartswith=prefix)
+                .order_by("name")
+                .values_list("name", flat=True)[:TAG_SUGGESTIONS]
+            )
+        return JsonResponse({"tags": names})
 
     def revoke_previews_view(self, request, pk):
         article = get_object_or_404(Article, pk=pk)

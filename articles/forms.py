@@ -45,7 +45,7 @@ def posted_byline_count(data, prefix=BYLINE_PREFIX):
 
 class ArticleAdminForm(forms.ModelForm):
     body = ProseEditorFormField(
-        label=gettext_lazy("body"),
+        label=gettext_lazy("Body"),
         required=False,
         extensions=BODY_EXTENSIONS,
         widget=AdminProseEditorWidget,

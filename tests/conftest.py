@@ -3,12 +3,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image as PILImage
 
 from articles.models import Article, Byline, Section
 from authors.models import Author
 from images.models import Image
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the site's default language, whatever the last request activated."""
+    with translation.override("es"):
+        yield
 
 
 @pytest.fixture(autouse=True)

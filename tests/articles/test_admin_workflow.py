@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:articles_article_add")
 
 
+@pytest.fixture(autouse=True)
+def english_admin(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
@@ -380,3 +385,23 @@ def test_scheduled_article_is_absent_everywhere_until_its_time(client, make_arti
         for page in pages:
             assert "Noticia embargada" in client.get(page).content.decode(), page
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_tag_suggestions_offer_existing_tags_to_staff_only(client, editor, make_article):
+    make_article(tags=["rusia-iran", "rusia-ucrania", "brasil"])
+    url = reverse("admin:articles_article_tag_suggestions")
+
+    assert client.get(url, {"q": "rus"}).status_code == 302
+    client.force_login(editor)
+    response = client.get(url, {"q": "rus"})
+
+    assert response.json() == {"tags": ["rusia-iran", "rusia-ucrania"]}
+
+
+def test_view_on_site_is_offered_only_for_published_articles(client, editor, make_article):
+    live = make_article()
+    draft = complete_draft(make_article)
+    client.force_login(editor)
+
+    assert live.get_absolute_url() in client.get(change_url(live)).content.decode()
+    assert "viewsitelink" not in client.get(change_url(draft)).content.decode()
