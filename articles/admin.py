@@ -263,7 +263,8 @@ class ArticleAdmin(CompareVersionAdmin):
     def thumbnail(self, obj):
         if obj.lead_image_id and obj.lead_image.file:
             return format_html(
-                '<img src="{}" alt="" class="admin-thumb" loading="lazy">', obj.lead_image.file.url
+                '<img src="{}" alt="" class="admin-thumb" width="64" height="36" loading="lazy">',
+                obj.lead_image.file.url,
             )
         return ""
 

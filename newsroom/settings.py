@@ -174,9 +174,10 @@ STORAGES = {
         )
     },
 }
-# Re-read static files on each request outside production, so an edited stylesheet is never
-# served with a stale length.
+# Outside production, serve static files straight from the apps and static/ and re-read them on
+# each request, so an edited or newly installed file is never missing or served stale.
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
