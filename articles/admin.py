@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 from taggit.models import Tag
 
@@ -168,14 +169,30 @@ class ArticleAdmin(CompareVersionAdmin):
         return type(form.__name__, (form,), attrs)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # django-reversion writes the old version into the row before the form runs, so
-        # remember the live edit counter for the concurrent-save check and the new revision.
-        request.live_article_state = (
-            Article.objects.filter(pk=object_id)
-            .values("revision", "modified_at", "modified_by__username")
-            .first()
+        # A restore can change what is public, so only people who may publish restore, and only
+        # from this article's own versions (a revision also holds other objects saved with it).
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        get_object_or_404(
+            Version.objects.get_for_model(Article), pk=version_id, object_id=object_id
         )
+        # django-reversion writes the old version into the row before the form runs: keep the
+        # live row for the concurrent-save check, slug history and the new revision number.
+        request.live_article = get_object_or_404(
+            Article.objects.select_related("modified_by"), pk=object_id
+        )
+        request.live_article_state = {
+            "revision": request.live_article.revision,
+            "modified_at": request.live_article.modified_at,
+            "modified_by__username": getattr(request.live_article.modified_by, "username", None),
+        }
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        return super().recover_view(request, version_id, extra_context)
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
@@ -202,10 +219,13 @@ class ArticleAdmin(CompareVersionAdmin):
         return obj.get_absolute_url() if obj.is_published() else None
 
     def save_model(self, request, obj, form, change):
-        previous = Article.objects.filter(pk=obj.pk).first() if change else None
-        live_state = getattr(request, "live_article_state", None)
-        if previous is not None and live_state:
-            previous.revision = live_state["revision"]
+        previous = getattr(request, "live_article", None)
+        if previous is None and change:
+            previous = Article.objects.filter(pk=obj.pk).first()
+        if previous is not None:
+            # Fields a restore must not roll back.
+            obj.preview_version = previous.preview_version
+            obj.first_published_at = obj.first_published_at or previous.first_published_at
         workflow.check_status_change(
             user=request.user,
             old_status=previous.status if previous else None,
@@ -305,7 +325,9 @@ class ArticleAdmin(CompareVersionAdmin):
         revoke = reverse("admin:articles_article_revoke_previews", args=[obj.pk])
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a> '
-            '<span class="help">{}</span> <a href="{}">{}</a>',
+            '<span class="help">{}</span> '
+            '<button type="submit" formaction="{}" formmethod="post" formnovalidate '
+            'class="button">{}</button>',
             url,
             _("Preview (works without signing in, for 7 days)"),
             _("Share it only with people who should read the draft."),
@@ -343,6 +365,8 @@ class ArticleAdmin(CompareVersionAdmin):
         return JsonResponse({"tags": names})
 
     def revoke_previews_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         article = get_object_or_404(Article, pk=pk)
         if not self.has_change_permission(request, article):
             raise PermissionDenied

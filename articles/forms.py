@@ -130,8 +130,11 @@ class ArticleAdminForm(forms.ModelForm):
         """Return the saved row's revision, time and editor (not the instance's, which a
         restore from history replaces with an old version)."""
         if self.live_state is None:
+            # The admin runs the whole view in one transaction, so this row lock holds until
+            # the save commits: a simultaneous save waits here, then sees the new revision.
             self.live_state = (
-                Article.objects.filter(pk=self.instance.pk)
+                Article.objects.select_for_update(of=("self",))
+                .filter(pk=self.instance.pk)
                 .values("revision", "modified_at", "modified_by__username")
                 .first()
             )
@@ -142,7 +145,7 @@ class ArticleAdminForm(forms.ModelForm):
             return
         current = self.stored_state()
         posted = self.cleaned_data.get("edit_revision")
-        if current is None or posted is None or posted == current["revision"]:
+        if current is None or posted == current["revision"]:
             return
         who = current["modified_by__username"] or _("someone else")
         raise ValidationError(

@@ -62,8 +62,11 @@ def prepare_for_save(article: Article, *, user, previous: Article | None, signif
     if article.status == Article.Status.PUBLISHED:
         if article.published_at is None:
             article.published_at = now
-        if article.first_published_at is None:
+        if article.first_published_at is None or article.first_published_at > now:
             article.first_published_at = article.published_at
+    elif article.first_published_at and article.first_published_at > now:
+        # A schedule was cancelled before it went live: the article was never published.
+        article.first_published_at = None
     text_fields = ("headline", "standfirst", "body")
     if previous is None or any(
         getattr(previous, field) != getattr(article, field) for field in text_fields
@@ -79,7 +82,11 @@ def prepare_for_save(article: Article, *, user, previous: Article | None, signif
 
 def record_old_slug(*, article: Article, previous: Article | None) -> None:
     was_public = previous is not None and (
-        previous.first_published_at is not None or previous.status == Article.Status.PUBLISHED
+        previous.is_published()
+        or (
+            previous.first_published_at is not None
+            and previous.first_published_at <= timezone.now()
+        )
     )
     if not was_public:
         return
