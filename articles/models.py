@@ -68,7 +68,8 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch(
                 "bylines",
                 queryset=Byline.objects.select_related("author").order_by("order", "pk"),
-            )
+            ),
+            "lead_image__renditions",
         )
 
 

@@ -9,7 +9,9 @@ class AuthorDetailView(ArticleListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(
-            Author.objects.prefetch_related("links"), slug=self.kwargs["slug"], is_active=True
+            Author.objects.select_related("photo").prefetch_related("links", "photo__renditions"),
+            slug=self.kwargs["slug"],
+            is_active=True,
         )
         return published_articles().filter(bylines__author=self.author).distinct()
 

@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -43,11 +44,22 @@ class Image(models.Model):
         CREATIVE_COMMONS = "cc", _("Creative Commons")
         OTHER = "other", _("Other")
 
-    file = models.ImageField(
-        _("file"), upload_to=image_upload_to, width_field="width", height_field="height"
-    )
+    file = models.ImageField(_("file"), upload_to=image_upload_to)
+    # Dimensions after applying the EXIF orientation, as readers see the picture.
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
+    focal_x = models.FloatField(
+        _("focal point (horizontal)"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the left edge, 1 the right. Crops keep this point in frame."),
+    )
+    focal_y = models.FloatField(
+        _("focal point (vertical)"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the top edge, 1 the bottom."),
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     alt_text = models.CharField(
         _("alt text"),
@@ -96,6 +108,37 @@ class Image(models.Model):
             photographer=self.photographer, agency=self.agency, distributor=self.distributor
         )
 
+    def renditions_for(self, crop):
+        """Return this image's renditions of one crop, by format, narrowest first."""
+        by_format = {}
+        for rendition in self.renditions.all():
+            if rendition.crop == crop:
+                by_format.setdefault(rendition.format, []).append(rendition)
+        for renditions in by_format.values():
+            renditions.sort(key=lambda rendition: rendition.width)
+        return by_format
+
     def is_usable(self, *, at=None):
         today = timezone.localdate(at) if at else timezone.localdate()
         return self.rights_expire_on is None or self.rights_expire_on >= today
+
+
+class Rendition(models.Model):
+    """A resized, cropped, metadata-free copy of an image, made once and kept in storage."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    crop = models.CharField(max_length=20)
+    format = models.CharField(max_length=10)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "crop", "format", "width"], name="rendition_unique_size"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.crop} {self.width}×{self.height} {self.format}"

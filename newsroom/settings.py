@@ -210,5 +210,7 @@ LOGGING = {
 }
 
 # Newsroom
+# Images above this many pixels are refused before decoding (Pillow alone only warns).
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(60_000_000)))
 TAGGIT_CASE_INSENSITIVE = True
 ARTICLES_PER_PAGE = 20

@@ -8,7 +8,9 @@ from PIL import Image as PILImage
 
 from articles.models import Article, Byline, Section
 from authors.models import Author
+from images.inspection import inspect_upload
 from images.models import Image
+from images.services import store_image
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +44,9 @@ def make_image(db):
         }
         fields.update(overrides)
         image = Image(**fields)
-        image.file.save("photo.jpg", ContentFile(jpeg_bytes()), save=False)
-        image.save()
-        return image
+        upload = ContentFile(jpeg_bytes(), name="photo.jpg")
+        image.file = upload
+        return store_image(image=image, facts=inspect_upload(upload))
 
     return make
 

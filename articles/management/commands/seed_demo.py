@@ -16,7 +16,9 @@ from PIL import ImageDraw, ImageFilter
 from articles.demo_content import AUTHORS, ROLES_EN, SECTIONS, STORIES
 from articles.models import Article, Byline, Section
 from authors.models import Author
+from images.inspection import inspect_upload
 from images.models import Image
+from images.services import store_image
 
 EDITOR_USERNAME = "editor"
 
@@ -132,9 +134,9 @@ class Command(BaseCommand):
             licence=Image.Licence.AGENCY if data["agency"] else Image.Licence.STAFF,
             copyright_notice=f"© {data['agency'] or 'Mundo Abierto'}",
         )
-        image.file.save(f"demo-{index}-{language}.jpg", ContentFile(pixels), save=False)
-        image.save()
-        return image
+        upload = ContentFile(pixels, name=f"demo-{index}-{language}.jpg")
+        image.file = upload
+        return store_image(image=image, facts=inspect_upload(upload))
 
     def ensure_editor(self):
         User = get_user_model()

@@ -1,0 +1,53 @@
+"""Image library operations that touch both the database and file storage."""
+
+from django.db import transaction
+
+from images.inspection import UploadFacts
+from images.models import Image
+from images.renditions import create_renditions, delete_renditions
+
+PREFILLED_FIELDS = ("photographer", "agency", "source", "caption", "copyright_notice", "title")
+
+
+def prefill_from_metadata(image: Image, metadata: dict) -> list[str]:
+    """Fill the image's empty credit fields from the file's metadata; return those filled."""
+    filled = []
+    for field in PREFILLED_FIELDS:
+        value = metadata.get(field, "")
+        limit = Image._meta.get_field(field).max_length
+        if value and not getattr(image, field):
+            setattr(image, field, value[:limit] if limit else value)
+            filled.append(field)
+    return filled
+
+
+def store_image(*, image: Image, facts: UploadFacts | None) -> Image:
+    """Save the image and (re)make its renditions; on failure leave no row and no file behind."""
+    new_file = facts is not None
+    if new_file:
+        image.file.name = f"upload.{facts.extension}"
+        image.width, image.height = facts.width, facts.height
+    try:
+        with transaction.atomic():
+            image.save()
+            if new_file:
+                delete_renditions(image)
+                create_renditions(image)
+    except Exception:
+        if new_file and image.file.name:
+            image.file.storage.delete(image.file.name)
+        raise
+    return image
+
+
+def delete_image_files(image: Image) -> None:
+    """Remove the original and every rendition from storage once the deletion is committed."""
+    names = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    storage = image.file.storage
+
+    def remove():
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(remove)
