@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from taggit.models import Tag
 
-from articles import workflow
+from articles import structured_data, workflow
 from articles.models import Article, Correction, OldSlug, Section
 
 HOME_LATEST = 10
@@ -120,6 +120,9 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(self.object))
+        context["json_ld"] = structured_data.as_script(
+            structured_data.news_article(self.object, self.request)
+        )
         return context
 
 

@@ -29,7 +29,7 @@ CROPS = (
 )
 CROPS_BY_NAME = {crop.name: crop for crop in CROPS}
 SAVE_OPTIONS = {
-    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+    "webp": {"format": "WEBP", "quality": 80, "method": 2},
     "jpeg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
 }
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg"}
@@ -101,7 +101,9 @@ def create_renditions(image: Image) -> list[Rendition]:
                 for width in sorted(planned_sizes(picture.size, crop), reverse=True):
                     height = max(1, round(region.height * width / region.width))
                     if width < region.width:
-                        region = region.resize((width, height), PILImage.Resampling.LANCZOS)
+                        region = region.resize(
+                            (width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+                        )
                     for kind in crop.formats:
                         if (crop.name, kind, width) in existing:
                             continue

@@ -61,10 +61,15 @@ GROUP_PERMISSIONS = {
 
 
 def create_groups(apps, schema_editor):
+    # Permissions are normally created after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    grant_group_permissions(apps)
+
+
+def grant_group_permissions(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in GROUP_PERMISSIONS.items():

@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 
@@ -30,6 +31,14 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def staff_groups(transactional_db):
+    """Recreate the groups the data migration made: transactional tests empty every table."""
+    from django.apps import apps
+
+    importlib.import_module("articles.migrations.0003_groups").grant_group_permissions(apps)
 
 
 @pytest.fixture
