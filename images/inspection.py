@@ -12,7 +12,7 @@ from PIL import ImageOps, UnidentifiedImageError
 from images.metadata import read_metadata
 
 # Pillow format name -> file extension we store the original under.
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "TIFF": "tif"}
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
 @dataclass
@@ -38,7 +38,7 @@ def inspect_upload(upload) -> UploadFacts:
                 if kind not in ALLOWED_FORMATS:
                     raise ValidationError(
                         _("%(kind)s files are not accepted. Upload a JPEG, PNG, WebP or GIF.")
-                        % {"kind": kind or _("This kind of")},
+                        % {"kind": kind},
                         code="format",
                     )
                 width, height = picture.size
