@@ -201,7 +201,8 @@ class ImageAdmin(admin.ModelAdmin):
                     _("Filled from the file's metadata: %(fields)s. Check them.")
                     % {"fields": names},
                 )
-        services.store_image(image=obj, facts=facts)
+        recrop = change and bool({"focal_x", "focal_y"} & set(form.changed_data))
+        services.store_image(image=obj, facts=facts, recrop=recrop)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:

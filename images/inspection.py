@@ -12,7 +12,7 @@ from PIL import ImageOps, UnidentifiedImageError
 from images.metadata import read_metadata
 
 # Pillow format name -> file extension we store the original under.
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+ALLOWED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
 @dataclass
@@ -56,8 +56,9 @@ def inspect_upload(upload) -> UploadFacts:
                         },
                         code="too_large",
                     )
-                metadata = read_metadata(picture)
                 picture.load()
+                # After load(): PNG text chunks stored after the image data are read only then.
+                metadata = read_metadata(picture)
                 oriented = ImageOps.exif_transpose(picture)
                 width, height = oriented.size
     except ValidationError:
@@ -75,7 +76,16 @@ def inspect_upload(upload) -> UploadFacts:
         raise ValidationError(
             _("This file is not an image. Upload a JPEG, PNG, WebP or GIF."), code="not_image"
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
+    except ValueError as error:
+        if "Decompressed data too large" in str(error):
+            raise ValidationError(
+                _("This image carries too much embedded metadata to be read safely."),
+                code="metadata_too_large",
+            ) from None
+        raise ValidationError(
+            _("This image is damaged or incomplete and cannot be read."), code="damaged"
+        ) from None
+    except (OSError, SyntaxError, EOFError):
         raise ValidationError(
             _("This image is damaged or incomplete and cannot be read."), code="damaged"
         ) from None

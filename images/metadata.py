@@ -27,6 +27,8 @@ XMP_FIELDS = {
     "title": ("dc", "title"),
 }
 MAX_LENGTH = 1000
+# Real XMP packets are a few kilobytes; anything far larger is not worth parsing.
+MAX_XMP_BYTES = 256 * 1024
 
 
 def decode_text(value):
@@ -52,7 +54,8 @@ def xmp_values(root, prefix, name):
     tag = f"{{{NS[prefix]}}}{name}"
     values = []
     for element in root.iter(tag):
-        items = element.findall(".//rdf:li", NS)
+        # Only the property's own container (rdf:Seq, rdf:Bag or rdf:Alt): never a deep search.
+        items = [item for container in element for item in container.findall("rdf:li", NS)]
         if items:
             values.extend(item.text or "" for item in items)
         else:
@@ -69,6 +72,8 @@ def read_xmp(picture):
         return {}
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
+    if len(raw) > MAX_XMP_BYTES:
+        return {}
     start = raw.find(b"<x:xmpmeta")
     end = raw.rfind(b"</x:xmpmeta>")
     if start != -1 and end != -1:

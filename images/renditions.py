@@ -1,6 +1,7 @@
 """Make the responsive, cropped, metadata-free renditions of an image, once per size."""
 
 import io
+import secrets
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -84,12 +85,14 @@ def planned_sizes(image_size, crop):
 def create_renditions(image: Image) -> list[Rendition]:
     """Make every missing rendition of `image`; on failure, remove the files written so far."""
     existing = {(r.crop, r.format, r.width) for r in image.renditions.all()}
+    # A fresh folder per batch: a remade rendition never reuses a URL caches may hold.
+    batch = secrets.token_hex(4)
     written = []
     created = []
     try:
         with image.file.open("rb") as handle, PILImage.open(handle) as source:
             largest = max(max(crop.widths) for crop in CROPS)
-            if source.format == "JPEG":
+            if source.format in ("JPEG", "MPO"):
                 # Let the JPEG decoder skip detail no rendition needs (much faster on big files).
                 source.draft("RGB", (largest, largest))
             picture = normalise(source)
@@ -108,7 +111,7 @@ def create_renditions(image: Image) -> list[Rendition]:
                         if (crop.name, kind, width) in existing:
                             continue
                         name = default_storage.save(
-                            f"renditions/{image.pk}/{crop.name}-{width}.{EXTENSIONS[kind]}",
+                            f"renditions/{image.pk}/{batch}/{crop.name}-{width}.{EXTENSIONS[kind]}",
                             ContentFile(encode(region, kind)),
                         )
                         written.append(name)
@@ -130,6 +133,12 @@ def create_renditions(image: Image) -> list[Rendition]:
 
 
 def delete_renditions(image: Image) -> None:
-    for rendition in image.renditions.all():
-        default_storage.delete(rendition.file.name)
+    """Delete the rendition rows now and their files once the transaction commits."""
+    names = list(image.renditions.values_list("file", flat=True))
     image.renditions.all().delete()
+
+    def remove_files():
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove_files)

@@ -1,5 +1,7 @@
 """Image library operations that touch both the database and file storage."""
 
+from functools import partial
+
 from django.db import transaction
 
 from images.inspection import UploadFacts
@@ -21,18 +23,27 @@ def prefill_from_metadata(image: Image, metadata: dict) -> list[str]:
     return filled
 
 
-def store_image(*, image: Image, facts: UploadFacts | None) -> Image:
-    """Save the image and (re)make its renditions; on failure leave no row and no file behind."""
+def store_image(*, image: Image, facts: UploadFacts | None, recrop: bool = False) -> Image:
+    """Save the image and (re)make its renditions; on failure leave no row and no file behind.
+
+    `facts` describe a newly uploaded file; `recrop` remakes renditions for a new focal point.
+    Files that a replacement makes obsolete are removed only once the change is committed.
+    """
     new_file = facts is not None
+    old_name = None
     if new_file:
+        if image.pk:
+            old_name = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
         image.file.name = f"upload.{facts.extension}"
         image.width, image.height = facts.width, facts.height
     try:
         with transaction.atomic():
             image.save()
-            if new_file:
+            if new_file or recrop:
                 delete_renditions(image)
                 create_renditions(image)
+            if old_name and old_name != image.file.name:
+                transaction.on_commit(partial(image.file.storage.delete, old_name))
     except Exception:
         if new_file and image.file.name:
             image.file.storage.delete(image.file.name)

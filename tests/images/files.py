@@ -2,6 +2,7 @@
 
 import io
 import struct
+import zlib
 
 from PIL import Image as PILImage
 
@@ -111,3 +112,20 @@ def decompression_bomb(pixels_wide=12_000):
 
 def truncated_jpeg():
     return jpeg(size=(800, 600))[:1500]
+
+
+def png_with_xmp_after_image_data(xmp):
+    """A PNG whose XMP iTXt chunk comes after the pixel data, as some editors write it."""
+    png = encode(PILImage.new("RGB", (320, 200), (90, 90, 90)), "PNG")
+    payload = b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + xmp.encode("utf-8")
+    chunk = struct.pack(">I", len(payload)) + b"iTXt" + payload
+    chunk += struct.pack(">I", zlib.crc32(b"iTXt" + payload) & 0xFFFFFFFF)
+    iend = png.rindex(b"IEND") - 4
+    return png[:iend] + chunk + png[iend:]
+
+
+def deeply_nested_xmp(depth=40_000):
+    inner = "<dc:creator>" * depth + "x" + "</dc:creator>" * depth
+    return XMP_TEMPLATE.replace(
+        "<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>", inner
+    )
