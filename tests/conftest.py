@@ -1,16 +1,15 @@
-import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
-from PIL import Image as PILImage
 
 from articles.models import Article, Byline, Section
 from authors.models import Author
 from images.inspection import inspect_upload
 from images.models import Image
 from images.services import store_image
+from tests.images import files
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +25,6 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def jpeg_bytes(size=(320, 180), colour=(40, 90, 140)):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, colour).save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def make_image(db):
     def make(**overrides):
@@ -44,7 +37,7 @@ def make_image(db):
         }
         fields.update(overrides)
         image = Image(**fields)
-        upload = ContentFile(jpeg_bytes(), name="photo.jpg")
+        upload = ContentFile(files.jpeg(size=(320, 180), colour=(40, 90, 140)), name="photo.jpg")
         image.file = upload
         return store_image(image=image, facts=inspect_upload(upload))
 
