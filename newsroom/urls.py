@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
+
+from articles import seo_views
+from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} · newsroom"
 admin.site.site_title = settings.SITE_NAME
@@ -11,6 +15,20 @@ admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", seo_views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", seo_views.news_sitemap, name="news-sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
