@@ -1,21 +1,21 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Section
+from authors.models import Author
 
 FEED_SIZE = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
-class MediaRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with each article's lead image and its credit as Media RSS."""
-
-    def rss_attributes(self):
-        return super().rss_attributes() | {"xmlns:media": MEDIA_NS}
+class MediaElementsMixin:
+    """Add each article's lead image and its credit as Media RSS elements."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -39,28 +39,47 @@ class MediaRssFeed(Rss201rev2Feed):
         handler.endElement("media:content")
 
 
+class MediaRssFeed(MediaElementsMixin, Rss201rev2Feed):
+    def rss_attributes(self):
+        return super().rss_attributes() | {"xmlns:media": MEDIA_NS}
+
+
+class MediaAtomFeed(MediaElementsMixin, Atom1Feed):
+    def root_attributes(self):
+        return super().root_attributes() | {"xmlns:media": MEDIA_NS}
+
+
 class LatestArticlesFeed(Feed):
+    """Every published article in the current language; subclasses narrow it down."""
+
     feed_type = MediaRssFeed
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
         return super().__call__(request, *args, **kwargs)
 
-    def title(self):
+    def get_object(self, request, slug=None):
+        return None
+
+    def title(self, obj):
         return _("%(site)s: latest news") % {"site": settings.SITE_NAME}
 
-    def link(self):
-        return reverse("articles:home")
+    def link(self, obj):
+        return obj.get_absolute_url() if obj is not None else reverse("articles:home")
 
-    def description(self):
+    def description(self, obj):
         return _("The latest articles published by %(site)s.") % {"site": settings.SITE_NAME}
 
-    def items(self):
+    def narrow(self, articles, obj):
+        return articles
+
+    def items(self, obj):
+        articles = Article.objects.published().in_language(get_language())
         return (
-            Article.objects.published()
-            .in_language(get_language())
+            self.narrow(articles, obj)
             .for_listing()
-            .prefetch_related("tags")[:FEED_SIZE]
+            .prefetch_related("tags")
+            .distinct()[:FEED_SIZE]
         )
 
     def item_title(self, item):
@@ -98,3 +117,48 @@ class LatestArticlesFeed(Feed):
                 "credit": image.credit_line,
             }
         }
+
+
+class SectionFeed(LatestArticlesFeed):
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def narrow(self, articles, obj):
+        return articles.filter(section=obj)
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def link(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def narrow(self, articles, obj):
+        return articles.filter(tags=obj)
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Author, slug=slug, is_active=True)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def narrow(self, articles, obj):
+        return articles.filter(bylines__author=obj)
+
+
+def atom(feed_class):
+    """Return the Atom 1.0 version of an RSS feed class."""
+    return type(
+        f"Atom{feed_class.__name__}",
+        (feed_class,),
+        {"feed_type": MediaAtomFeed, "subtitle": feed_class.description},
+    )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -66,6 +67,7 @@ class SectionView(ArticleListView):
             "list_title": self.section.name,
             "list_description": self.section.description,
             "current_section_slug": self.section.slug,
+            "feed_url": reverse("articles:section-feed", kwargs={"slug": self.section.slug}),
         }
 
 
@@ -75,7 +77,11 @@ class TagView(ArticleListView):
         return published_articles().filter(tags=self.tag)
 
     def get_heading(self):
-        return {"list_kind": _("Topic"), "list_title": self.tag.name}
+        return {
+            "list_kind": _("Topic"),
+            "list_title": self.tag.name,
+            "feed_url": reverse("articles:tag-feed", kwargs={"slug": self.tag.slug}),
+        }
 
 
 def article_page_context(article):

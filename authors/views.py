@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from articles.views import ArticleListView, published_articles
 from authors.models import Author
@@ -16,4 +17,8 @@ class AuthorDetailView(ArticleListView):
         return published_articles().filter(bylines__author=self.author).distinct()
 
     def get_heading(self):
-        return {"author": self.author, "list_title": self.author.name}
+        return {
+            "author": self.author,
+            "list_title": self.author.name,
+            "feed_url": reverse("authors:feed", kwargs={"slug": self.author.slug}),
+        }
