@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 JSON_LD_CROPS = ("16x9", "4x3", "1x1")
@@ -35,6 +36,30 @@ def image_objects(image, absolute):
             item["creator"] = {"@type": "Person", "name": image.photographer}
         objects.append(item)
     return objects
+
+
+def social_image(image):
+    """The 1200×630 rendition for Open Graph and Twitter cards, if the image may be shown."""
+    if image is None or not image.is_usable():
+        return None
+    jpegs = image.renditions_for("social").get("jpeg")
+    return jpegs[-1] if jpegs else None
+
+
+def breadcrumbs(article, request):
+    absolute = request.build_absolute_uri
+    trail = [(settings.SITE_NAME, absolute(reverse("articles:home")))]
+    if article.section_id:
+        trail.append((article.section.name, absolute(article.section.get_absolute_url())))
+    trail.append((article.headline, absolute(article.get_absolute_url())))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
 
 
 def news_article(article, request):

@@ -126,9 +126,15 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(self.object))
+        article = self.object
         context["json_ld"] = structured_data.as_script(
-            structured_data.news_article(self.object, self.request)
+            [
+                structured_data.news_article(article, self.request),
+                structured_data.breadcrumbs(article, self.request),
+            ]
         )
+        context["canonical_url"] = self.request.build_absolute_uri(article.get_absolute_url())
+        context["social_image"] = structured_data.social_image(article.lead_image)
         return context
 
 

@@ -42,7 +42,7 @@ def test_credit_reaches_json_ld_and_the_feed(client, make_article, make_image):
     image = make_image(copyright_notice="© Sputnik")
     article = make_article(lead_image=image)
 
-    data = json_ld(client.get(article.get_absolute_url()).content.decode())
+    data = json_ld(client.get(article.get_absolute_url()).content.decode())[0]
     feed = client.get("/es/feed/").content.decode()
 
     assert data["@type"] == "NewsArticle"
@@ -66,7 +66,7 @@ def test_expired_image_is_absent_from_html_json_ld_and_feed(client, make_article
             assert rendition.file.url not in page
     assert image.file.url not in html
     assert "figure-placeholder" in html
-    assert "image" not in json_ld(html)
+    assert "image" not in json_ld(html)[0]
     assert "media:content" not in feed
 
 
@@ -116,3 +116,28 @@ def test_usage_csv_counts_images_by_agency_and_month(client, editor, make_articl
     assert rows[0] == "month,agency,images,articles"
     assert f"{month},AFP,1,1" in rows
     assert f"{month},SPUTNIK,2,2" in rows
+
+
+def test_article_has_open_graph_twitter_hreflang_and_breadcrumbs(client, make_article, make_image):
+    original = make_article(headline="Vota el altiplano", lead_image=make_image())
+    translation = make_article(
+        headline="The plateau votes", language="en", translation_of=original
+    )
+
+    html = client.get(original.get_absolute_url()).content.decode()
+    data = json_ld(html)
+
+    canonical = f"http://testserver{original.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert f'hreflang="en" href="http://testserver{translation.get_absolute_url()}"' in html
+    assert '<meta property="og:title" content="Vota el altiplano">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert re.search(
+        r'<meta property="og:image" content="http://testserver/media/[^"]+social', html
+    )
+    assert data[1]["@type"] == "BreadcrumbList"
+    assert [item["name"] for item in data[1]["itemListElement"]] == [
+        "Mundo Abierto",
+        "Américas",
+        "Vota el altiplano",
+    ]
