@@ -7,7 +7,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles import workflow
-from articles.models import Article
+from articles.models import Article, Section
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -162,3 +162,23 @@ class ArticleAdminForm(forms.ModelForm):
             },
             code="concurrent_save",
         )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search for"), max_length=200, required=False)
+    section = forms.ModelChoiceField(
+        label=gettext_lazy("Section"),
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("All sections"),
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].replace("\x00", "").split())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sections/<slug:slug>/feed/atom/", feeds.atom(feeds.SectionFeed)(), name="section-atom"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("tags/<slug:slug>/feed/atom/", feeds.atom(feeds.TagFeed)(), name="tag-atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -9,7 +9,9 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from taggit.models import Tag
 
 from articles import structured_data, workflow
+from articles.forms import SearchForm
 from articles.models import Article, Correction, OldSlug, Section
+from articles.search import search_articles
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
@@ -166,3 +168,29 @@ class CorrectionListView(ListView):
             .select_related("article__section")
             .order_by("-created_at", "-pk")
         )
+
+
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        if not self.form.is_valid() or not self.form.cleaned_data["q"]:
+            return Article.objects.none()
+        data = self.form.cleaned_data
+        return search_articles(
+            data["q"],
+            language=get_language(),
+            section=data["section"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        ).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, **kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
