@@ -13,6 +13,15 @@ urlpatterns = [
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("tags/<slug:slug>/feed/atom/", feeds.atom(feeds.TagFeed)(), name="tag-atom"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("archive/<int:year>/", views.YearArchiveView.as_view(), name="archive-year"),
+    path(
+        "archive/<int:year>/<int:month>/", views.MonthArchiveView.as_view(), name="archive-month"
+    ),
+    path(
+        "archive/<int:year>/<int:month>/<int:day>/",
+        views.DayArchiveView.as_view(),
+        name="archive-day",
+    ),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -3,9 +3,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView, View
+from django.views.generic import DetailView, ListView, TemplateView, View, dates
 from taggit.models import Tag
 
 from articles import structured_data, workflow
@@ -194,3 +195,40 @@ class SearchView(ListView):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         return context
+
+
+class ArchiveMixin:
+    """Date archives of published articles, rendered like any other article list."""
+
+    template_name = "articles/article_list.html"
+    date_field = "published_at"
+    month_format = "%m"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+    allow_empty = True
+
+    def get_queryset(self):
+        return published_articles()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_kind"] = _("Archive")
+        context["list_title"] = self.archive_title(context)
+        return context
+
+
+class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
+    make_object_list = True
+
+    def archive_title(self, context):
+        return date_format(context["year"], "Y")
+
+
+class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
+    def archive_title(self, context):
+        return date_format(context["month"], "YEAR_MONTH_FORMAT")
+
+
+class DayArchiveView(ArchiveMixin, dates.DayArchiveView):
+    def archive_title(self, context):
+        return date_format(context["day"], "DATE_FORMAT")

@@ -123,3 +123,22 @@ def test_interface_is_translated_for_each_language(client, make_article):
 
     assert "Envíanos tus noticias" in client.get("/es/").content.decode()
     assert "Send us your news" in client.get("/en/").content.decode()
+
+
+def test_date_archives_list_the_articles_of_that_year_month_and_day(client, make_article):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    day = datetime(2025, 3, 14, 12, 0, tzinfo=ZoneInfo("Europe/Madrid"))
+    make_article(headline="Pi day story", published_at=day)
+    make_article(headline="Other day story", published_at=day.replace(day=20))
+
+    year = client.get("/es/archive/2025/").content.decode()
+    month = client.get("/es/archive/2025/3/").content.decode()
+    single_day = client.get("/es/archive/2025/3/14/").content.decode()
+
+    assert "Pi day story" in year and "Other day story" in year
+    assert "Pi day story" in month and "Other day story" in month
+    assert "Pi day story" in single_day and "Other day story" not in single_day
+    assert "14 de marzo de 2025" in single_day
+    assert client.get("/es/archive/2031/").status_code == 200

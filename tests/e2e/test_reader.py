@@ -22,3 +22,27 @@ def test_reader_opens_the_home_page_and_an_article(page, make_article):
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert image.evaluate("img => img.currentSrc").endswith(".webp")
     expect(page.get_by_role("link", name="Envía una pista sobre esta noticia")).to_be_visible()
+
+
+def test_reader_switches_language_and_searches(page, make_article):
+    original = make_article(headline="Teherán y Moscú firman un corredor de gas")
+    make_article(
+        headline="Tehran and Moscow sign a gas corridor", language="en", translation_of=original
+    )
+
+    page.goto(original.get_absolute_url())
+    page.get_by_role("link", name="English").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Tehran and Moscow sign a gas corridor"
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("searchbox").first.fill("teheran gas")
+    page.get_by_role("searchbox").first.press("Enter")
+    expect(page.locator(".result-count")).to_have_text("0 results for “teheran gas”")
+    page.goto("/es/")
+    page.get_by_role("searchbox").first.fill("teheran")
+    page.get_by_role("searchbox").first.press("Enter")
+    expect(page.locator(".search-result h2")).to_have_text(
+        "Teherán y Moscú firman un corredor de gas"
+    )
