@@ -21,6 +21,13 @@ def main(output, pages):
             page = browser.new_page(viewport={"width": width, "height": 900})
             for name, url in pages:
                 page.goto(url)
+                # Scroll through the page so lazy images load before the full-page shot.
+                page.evaluate(
+                    "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) "
+                    "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 50)); } "
+                    "window.scrollTo(0, 0); }"
+                )
+                page.wait_for_load_state("networkidle")
                 target = output / f"{name}-{width}.png"
                 page.screenshot(path=target, full_page=True)
                 print(target)
