@@ -55,9 +55,10 @@ def postgres_search(articles, query, config):
         + SearchVector(Unaccent(StripTags(F("body"))), config=config, weight="C")
     )
     search_query = SearchQuery(Unaccent(Value(query)), config=config, search_type="websearch")
+    # Match with @@ (every word must be there); ts_rank alone scores partial matches too.
     return (
-        articles.annotate(rank=SearchRank(vector, search_query))
-        .filter(rank__gt=0)
+        articles.annotate(document=vector, rank=SearchRank(vector, search_query))
+        .filter(document=search_query)
         .annotate(
             snippet=SearchHeadline(
                 StripTags(F("body")), search_query, config=config, **SNIPPET_OPTIONS

@@ -99,3 +99,10 @@ def test_postgres_ranks_with_stemming_and_highlights_snippets(make_article):
 
     assert result.rank > 0
     assert "<mark>" in result.snippet and "<strong>" not in result.snippet
+
+
+def test_every_word_must_match(make_article):
+    make_article(headline="Gas corridor signed", language="en")
+
+    assert not search_articles("teheran gas", language="en").exists()
+    assert search_articles("gas corridor", language="en").exists()
