@@ -91,6 +91,16 @@ def news_article(article, request):
     }
     if article.section_id:
         data["articleSection"] = article.section.name
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{correction.get_kind_display()}: {correction.text}",
+            "datePublished": correction.created_at.isoformat(),
+        }
+        for correction in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
 

@@ -142,3 +142,39 @@ def test_date_archives_list_the_articles_of_that_year_month_and_day(client, make
     assert "Pi day story" in single_day and "Other day story" not in single_day
     assert "14 de marzo de 2025" in single_day
     assert client.get("/es/archive/2031/").status_code == 200
+
+
+def test_json_ld_lists_corrections(client, make_article):
+    import json
+    import re
+
+    article = make_article()
+    article.corrections.create(kind="correction", text="The turnout was 70%, not 60%.")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
+
+    assert data[0]["correction"][0]["@type"] == "CorrectionComment"
+    assert "The turnout was 70%, not 60%." in data[0]["correction"][0]["text"]
+
+
+def test_server_error_page_is_bilingual_and_self_contained(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/es/"))
+    html = response.content.decode()
+
+    assert response.status_code == 500
+    assert "Algo ha fallado" in html and "Something went wrong" in html
+    assert "<link" not in html and "<script" not in html
+
+
+def test_article_page_html_and_css_weigh_under_100_kb(client, make_article, settings):
+    from pathlib import Path
+
+    article = make_article(body="<p>" + "Texto de la noticia. " * 400 + "</p>", tags=["a", "b"])
+
+    html = client.get(article.get_absolute_url()).content
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_bytes()
+
+    assert len(html) + len(css) < 100 * 1024
