@@ -102,12 +102,9 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, item):
         image = item.lead_image
-        if image is None or not image.is_usable():
+        rendition = image.public_rendition("original") if image else None
+        if rendition is None:
             return {}
-        jpegs = image.renditions_for("original").get("jpeg")
-        if not jpegs:
-            return {}
-        rendition = jpegs[-1]
         return {
             "lead_image": {
                 "url": self.request.build_absolute_uri(rendition.file.url),

@@ -14,14 +14,13 @@ SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 def image_objects(image, absolute):
     """ImageObjects of the usable lead image in the crops search engines ask for."""
-    if image is None or not image.is_usable():
+    if image is None:
         return []
     objects = []
     for crop in JSON_LD_CROPS:
-        jpegs = image.renditions_for(crop).get("jpeg")
-        if not jpegs:
+        largest = image.public_rendition(crop)
+        if largest is None:
             continue
-        largest = jpegs[-1]
         item = {
             "@type": "ImageObject",
             "url": absolute(largest.file.url),
@@ -40,10 +39,7 @@ def image_objects(image, absolute):
 
 def social_image(image):
     """The 1200×630 rendition for Open Graph and Twitter cards, if the image may be shown."""
-    if image is None or not image.is_usable():
-        return None
-    jpegs = image.renditions_for("social").get("jpeg")
-    return jpegs[-1] if jpegs else None
+    return image.public_rendition("social") if image is not None else None
 
 
 def breadcrumbs(article, request):

@@ -118,6 +118,13 @@ class Image(models.Model):
             renditions.sort(key=lambda rendition: rendition.width)
         return by_format
 
+    def public_rendition(self, crop, kind="jpeg"):
+        """The widest rendition of a crop in one format, or None if readers may not see it."""
+        if not self.is_usable():
+            return None
+        renditions = self.renditions_for(crop).get(kind)
+        return renditions[-1] if renditions else None
+
     def is_usable(self, *, at=None):
         today = timezone.localdate(at) if at else timezone.localdate()
         return self.rights_expire_on is None or self.rights_expire_on >= today

@@ -19,6 +19,12 @@ def default_language():
         yield
 
 
+@pytest.fixture
+def english_admin(client):
+    """Ask for English, so admin messages can be matched by their source text."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,5 +1,6 @@
 """Build the POST data the article admin change form sends."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -88,3 +89,7 @@ def article_form_data(article=None, *, bylines=(), corrections=(), **overrides):
             data[f"corrections-{index}-id"] = ""
             data[f"corrections-{index}-article"] = article.pk
     return data
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])

@@ -4,18 +4,9 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article
-from tests.articles.admin_forms import article_form_data
+from tests.articles.admin_forms import article_form_data, change_url
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_admin(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 
 def revision_url(article, version):

@@ -7,20 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.admin_forms import article_form_data
+from tests.articles.admin_forms import article_form_data, change_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 ADD_URL = reverse("admin:articles_article_add")
-
-
-@pytest.fixture(autouse=True)
-def english_admin(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def complete_draft(make_article, **overrides):

@@ -8,14 +8,9 @@ from PIL import Image as PILImage
 from images.models import Image, Rendition
 from tests.images import files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 ADD_URL = reverse("admin:images_image_add")
-
-
-@pytest.fixture(autouse=True)
-def english_admin(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture
