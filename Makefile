@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test test-e2e lint format migrations-check messages clean
+.PHONY: run install install-checkers test test-e2e lint format migrations-check messages clean
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -20,7 +20,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-test: install
+# The Nu Html Checker and axe-core come from npm (package-lock.json pins them); without npm
+# the tests that need them are skipped, and CI (REQUIRE_CHECKERS=1) fails instead.
+CHECKERS := node_modules/.package-lock.json
+
+install-checkers:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(CHECKERS); \
+	else echo "npm not found: HTML and accessibility checks will be skipped"; fi
+
+$(CHECKERS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+test: install install-checkers
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-e2e: install
@@ -42,4 +53,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -1,7 +1,7 @@
 import reversion
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -61,6 +61,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_language(self, language):
         return self.filter(language=language)
+
+    def related_to(self, article, limit=4):
+        """Articles sharing the most tags with `article`, newest first; its section fills the rest.
+
+        Chain after published() and in_language(): this only ranks, it never widens visibility.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        others = self.exclude(pk=article.pk)
+        by_tags = (
+            others.filter(tags__in=tag_ids)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
+            .order_by("-shared_tags", "-published_at")
+        )
+        related = list(by_tags[:limit]) if tag_ids else []
+        if len(related) < limit and article.section_id:
+            fill = others.filter(section_id=article.section_id).exclude(
+                pk__in=[a.pk for a in related]
+            )
+            related += list(fill.order_by("-published_at")[: limit - len(related)])
+        return related
 
     def for_listing(self):
         """Load what an article card shows in a fixed number of queries."""

@@ -130,6 +130,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(self.object))
         article = self.object
+        context["related"] = published_articles().related_to(article)
         context["json_ld"] = structured_data.as_script(
             [
                 structured_data.news_article(article, self.request),

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
 from authors.models import Author
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,26 @@ def test_article_page_html_and_css_weigh_under_100_kb(client, make_article, sett
     css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_bytes()
 
     assert len(html) + len(css) < 100 * 1024
+
+
+def test_related_coverage_ranks_shared_tags_then_fills_from_the_section(
+    client, make_article, section
+):
+    article = make_article(headline="Main story", tags=["rusia-iran", "energia", "gas"])
+    one_tag = make_article(headline="Shares one tag", tags=["gas"])
+    two_tags = make_article(
+        headline="Shares two tags",
+        tags=["rusia-iran", "energia"],
+        published_at=timezone.now() - timedelta(days=5),
+    )
+    same_section = make_article(headline="Same section, no tag")
+    other = Section.objects.create(name_es="Europa", name_en="Europe", slug="europa")
+    make_article(headline="Elsewhere entirely", section=other)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    related = html.split('id="related-title"', 1)[1]
+
+    positions = [related.index(a.headline) for a in (two_tags, one_tag, same_section)]
+    assert positions == sorted(positions)
+    assert "Elsewhere entirely" not in related
+    assert related.count('class="card-title"') == 3
