@@ -1,6 +1,7 @@
 """Check an uploaded file before anything is stored: real format, pixel limit, integrity."""
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,8 +28,13 @@ def max_pixels():
     return settings.IMAGE_MAX_PIXELS
 
 
-def inspect_upload(upload) -> UploadFacts:
-    """Return what an uploaded image is, or raise ValidationError saying why it is refused."""
+@contextmanager
+def opened_image(upload):
+    """Open an uploaded image after checking its real format and its pixel count.
+
+    Yields the decoded Pillow image; every way the file can be refused becomes a
+    ValidationError with a message for the person who uploaded it.
+    """
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -57,10 +63,7 @@ def inspect_upload(upload) -> UploadFacts:
                         code="too_large",
                     )
                 picture.load()
-                # After load(): PNG text chunks stored after the image data are read only then.
-                metadata = read_metadata(picture)
-                oriented = ImageOps.exif_transpose(picture)
-                width, height = oriented.size
+                yield picture
     except ValidationError:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
@@ -91,6 +94,15 @@ def inspect_upload(upload) -> UploadFacts:
         ) from None
     finally:
         upload.seek(0)
+
+
+def inspect_upload(upload) -> UploadFacts:
+    """Return what an uploaded image is, or raise ValidationError saying why it is refused."""
+    with opened_image(upload) as picture:
+        kind = picture.format
+        # After load(): PNG text chunks stored after the image data are read only then.
+        metadata = read_metadata(picture)
+        width, height = ImageOps.exif_transpose(picture).size
     return UploadFacts(
         extension=ALLOWED_FORMATS[kind], width=width, height=height, metadata=metadata
     )

@@ -1,5 +1,6 @@
 """Settings for the newsroom CMS, read from environment variables (see .env.example)."""
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: strips the address, user agent and referrer from tip-line requests before anything
+    # else (logging, error reports, other middleware) can see them.
+    "tips.middleware.TipPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +205,22 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
 
+# Error reports: for tip-line requests, reports carry no request details, POST data, files or
+# local variables (Django's default report includes the client address and the POST body).
+DEFAULT_EXCEPTION_REPORTER = "tips.error_reports.TipSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tips.error_reports.TipSafeExceptionReporterFilter"
+ADMINS = [("Admin", address) for address in env_list("DJANGO_ADMINS")]
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+
 # Logging
 LOGGING = {
     "version": 1,
@@ -215,3 +235,36 @@ LOGGING = {
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(60_000_000)))
 TAGGIT_CASE_INSENSITIVE = True
 ARTICLES_PER_PAGE = 20
+
+# Tip line (see README, "Tip line")
+# New tips are sealed to TIPS_PUBLIC_KEY (base64, printed by `manage.py tips_keygen`). The desk
+# reads them with the private key file(s) in TIPS_PRIVATE_KEY_FILE (comma-separated, newest
+# first, so tips sealed to a rotated-out key still open). Outside production with nothing set,
+# a local key pair is created under var/ so `make run` works.
+TIPS_PUBLIC_KEY = os.environ.get("TIPS_PUBLIC_KEY", "").strip()
+TIPS_PRIVATE_KEY_FILES = env_list("TIPS_PRIVATE_KEY_FILE")
+TIPS_PRIVATE_KEY_PASSPHRASE = os.environ.get("TIPS_PRIVATE_KEY_PASSPHRASE", "")
+TIPS_DEVELOPMENT_KEY_FILE = None
+if not PRODUCTION and not TIPS_PUBLIC_KEY and not TIPS_PRIVATE_KEY_FILES:
+    TIPS_DEVELOPMENT_KEY_FILE = VAR_DIR / "tips_key.json"
+    TIPS_PRIVATE_KEY_FILES = [str(TIPS_DEVELOPMENT_KEY_FILE)]
+# Receipt codes are looked up by a slow hash salted with this; changing it (or, when it is
+# unset, the secret key) makes existing receipt codes stop working.
+TIPS_RECEIPT_SALT = (
+    os.environ.get("TIPS_RECEIPT_SALT", "")
+    or hashlib.sha256(f"tips-receipt:{SECRET_KEY}".encode()).hexdigest()
+)
+TIPS_RETENTION_DAYS = int(os.environ.get("TIPS_RETENTION_DAYS", "90"))
+TIPS_MESSAGE_MAX_CHARS = int(os.environ.get("TIPS_MESSAGE_MAX_CHARS", "20000"))
+TIPS_MAX_FILES = int(os.environ.get("TIPS_MAX_FILES", "5"))
+TIPS_MAX_FILE_BYTES = int(os.environ.get("TIPS_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+TIPS_MIN_FILL_SECONDS = int(os.environ.get("TIPS_MIN_FILL_SECONDS", "3"))
+TIPS_FORM_MAX_AGE = int(os.environ.get("TIPS_FORM_MAX_AGE", str(6 * 60 * 60)))
+# django-ratelimit rates, per network (/24 for IPv4, /48 for IPv6), counted only in the cache.
+TIPS_SUBMIT_RATE = os.environ.get("TIPS_SUBMIT_RATE", "10/h")
+TIPS_FOLLOWUP_RATE = os.environ.get("TIPS_FOLLOWUP_RATE", "10/10m")
+TIPS_FOLLOWUP_IDLE_SECONDS = int(os.environ.get("TIPS_FOLLOWUP_IDLE_SECONDS", "900"))
+TIPS_NOTIFY_EMAILS = env_list("TIPS_NOTIFY_EMAILS")
+# Behind a proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR; its last
+# entry is used). It is read only to compute the rate-limit key and then removed.
+TIPS_CLIENT_IP_HEADER = os.environ.get("TIPS_CLIENT_IP_HEADER", "").strip()

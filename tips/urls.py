@@ -5,5 +5,6 @@ from tips import views
 app_name = "tips"
 
 urlpatterns = [
-    path("", views.TipLineView.as_view(), name="submit"),
+    path("", views.submit, name="submit"),
+    path("follow-up/", views.follow_up, name="follow-up"),
 ]

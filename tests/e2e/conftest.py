@@ -39,6 +39,7 @@ def staff_groups(transactional_db):
     from django.apps import apps
 
     importlib.import_module("articles.migrations.0003_groups").grant_group_permissions(apps)
+    importlib.import_module("tips.migrations.0002_desk_permissions").grant_desk_permissions(apps)
 
 
 @pytest.fixture
