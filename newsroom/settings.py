@@ -228,6 +228,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Pillow logs EXIF values (GPS positions, descriptions) at DEBUG while reading a photo: a
+    # source's photo must never reach a log, whatever DJANGO_LOG_LEVEL says.
+    "loggers": {"PIL": {"level": "WARNING"}},
 }
 
 # Newsroom
