@@ -8,7 +8,7 @@ from tests.images import files
 from tests.tips.conftest import receipt_code
 from tips.models import Tip, TipAccess, TipMessage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]
 
 MARKER = "Unique-desk-marker-7731"
 
@@ -84,9 +84,7 @@ def test_attachment_is_always_a_download(client, tips_desk, tip):
     assert data.startswith(b"\xff\xd8")
 
 
-def test_reply_note_and_status_text_are_sealed_and_logged_without_content(
-    client, tips_desk, tip
-):
+def test_reply_note_and_status_text_are_sealed_and_logged_without_content(client, tips_desk, tip):
     client.force_login(tips_desk)
 
     response = client.post(

@@ -151,8 +151,8 @@ def test_forged_token_is_refused(send_tip):
 def test_same_form_sent_twice_is_stored_once(client):
     data = tip_data()
 
-    first = client.post("/es/tips/", data)
-    second = client.post("/es/tips/", data)
+    first = client.post("/en/tips/", data)
+    second = client.post("/en/tips/", data)
 
     assert first.status_code == 200 and second.status_code == 400
     assert "already been sent" in second.content.decode()
