@@ -29,12 +29,47 @@ def test_production_mode_passes_the_deploy_check_silently(tmp_path):
             "DJANGO_ENV": "production",
             "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
             "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            "TIPS_PUBLIC_KEY": "2kKOP0y1nN4cBP0mYpRmBKGF9/oVQOTwWzFFh2ljo1U=",
         },
         tmp_path=tmp_path,
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_check_warns_when_the_tip_line_has_no_key(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        env_overrides={
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
+            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+        },
+        tmp_path=tmp_path,
+    )
+
+    assert "tips.W001" in result.stdout + result.stderr
+
+
+def test_deploy_check_refuses_a_private_key_inside_media(tmp_path):
+    media = tmp_path / "media"
+    result = run_manage(
+        "check",
+        "--deploy",
+        env_overrides={
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
+            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            "MEDIA_ROOT": str(media),
+            "TIPS_PRIVATE_KEY_FILE": str(media / "tips.key"),
+        },
+        tmp_path=tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "tips.E002" in result.stdout + result.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
