@@ -50,6 +50,7 @@ def public_paths():
                 reverse("about"),
                 reverse("privacy"),
                 reverse("tips:submit") + f"?article={article.pk}",
+                reverse("tips:follow-up"),
                 f"/{language}/no-such-page/",
             ]
     return paths

@@ -114,3 +114,27 @@ def test_closing_the_page_ends_the_session(client, sent):
     client.post("/en/tips/follow-up/", {"action": "logout"})
 
     assert "Type the receipt code" in client.get("/en/tips/follow-up/").content.decode()
+
+
+def test_receipt_and_follow_up_pages_pass_the_nu_html_checker(
+    client, send_tip, tips_desk, tmp_path
+):
+    from tests.quality.checkers import nu_html_errors
+
+    receipt = send_tip(message="Checked markup")
+    code = receipt_code(receipt)
+    services.add_desk_message(Tip.objects.get(), user=tips_desk, text="A reply", kind="reply")
+    sign_in(client, code)
+    thread = client.get("/en/tips/follow-up/")
+    refused = send_tip(message="x" * 30_000)
+
+    errors = nu_html_errors(
+        {
+            "receipt": receipt.content.decode(),
+            "thread": thread.content.decode(),
+            "refused form": refused.content.decode(),
+        },
+        tmp_path,
+    )
+
+    assert not errors, "\n".join(errors)
