@@ -8,10 +8,9 @@ class TipsConfig(AppConfig):
 
     def ready(self):
         from django.db import transaction
-
-        from tips import checks  # noqa: F401  (registers the deploy checks)
         from django.db.models.signals import post_delete
 
+        from tips import checks  # noqa: F401  (registers the deploy checks)
         from tips.models import TipAttachment
 
         def delete_file(sender, instance, **kwargs):
