@@ -19,6 +19,14 @@ def run_manage(*args, env_overrides, tmp_path):
     )
 
 
+# The least a production deployment sets.
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
+    "DJANGO_ALLOWED_HOSTS": "news.example.org",
+}
+
+
 def test_production_mode_passes_the_deploy_check_silently(tmp_path):
     result = run_manage(
         "check",
@@ -26,9 +34,7 @@ def test_production_mode_passes_the_deploy_check_silently(tmp_path):
         "--fail-level",
         "WARNING",
         env_overrides={
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
-            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            **PRODUCTION,
             "TIPS_PUBLIC_KEY": "2kKOP0y1nN4cBP0mYpRmBKGF9/oVQOTwWzFFh2ljo1U=",
         },
         tmp_path=tmp_path,
@@ -42,11 +48,7 @@ def test_deploy_check_warns_when_the_tip_line_has_no_key(tmp_path):
     result = run_manage(
         "check",
         "--deploy",
-        env_overrides={
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
-            "DJANGO_ALLOWED_HOSTS": "news.example.org",
-        },
+        env_overrides=PRODUCTION,
         tmp_path=tmp_path,
     )
 
@@ -59,9 +61,7 @@ def test_deploy_check_refuses_a_private_key_inside_media(tmp_path):
         "check",
         "--deploy",
         env_overrides={
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "x9!" + "k" * 60 + "Zq7_vT2#pL4mN8",
-            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            **PRODUCTION,
             "MEDIA_ROOT": str(media),
             "TIPS_PRIVATE_KEY_FILE": str(media / "tips.key"),
         },
