@@ -11,3 +11,7 @@ class ArticlesConfig(AppConfig):
         from articles.search import register_sqlite_unaccent
 
         connection_created.connect(register_sqlite_unaccent, dispatch_uid="sqlite-unaccent")
+
+        from articles import caching
+
+        caching.connect()

@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from authors.models import Author
+from newsroom.pagecache import declare
 
 FEED_SIZE = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -59,6 +60,7 @@ class LatestArticlesFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, slug=None):
+        declare(request, f"home:{get_language()}")
         return None
 
     def title(self, obj):
@@ -118,7 +120,9 @@ class LatestArticlesFeed(Feed):
 
 class SectionFeed(LatestArticlesFeed):
     def get_object(self, request, slug=None):
-        return get_object_or_404(Section, slug=slug)
+        section = get_object_or_404(Section, slug=slug)
+        declare(request, f"section:{section.pk}")
+        return section
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"
@@ -129,7 +133,9 @@ class SectionFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug=None):
-        return get_object_or_404(Tag, slug=slug)
+        tag = get_object_or_404(Tag, slug=slug)
+        declare(request, f"tag:{tag.pk}")
+        return tag
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"
@@ -143,7 +149,9 @@ class TagFeed(LatestArticlesFeed):
 
 class AuthorFeed(LatestArticlesFeed):
     def get_object(self, request, slug=None):
-        return get_object_or_404(Author, slug=slug, is_active=True)
+        author = get_object_or_404(Author, slug=slug, is_active=True)
+        declare(request, f"author:{author.pk}")
+        return author
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"

@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -9,11 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles.html import reading_minutes, sanitize_body, word_count
+from newsroom.pagecache import depends_on
 
 
 class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
     ENGLISH = "en", _("English")
+
+
+NAVIGATION_CACHE_KEY = "navigation-sections"
+
+
+def navigation_sections():
+    """Every section, in menu order, from the cache (emptied whenever a section changes)."""
+    sections = cache.get(NAVIGATION_CACHE_KEY)
+    if sections is None:
+        sections = list(Section.objects.all())
+        cache.set(NAVIGATION_CACHE_KEY, sections, timeout=None)
+    return sections
 
 
 class Section(models.Model):
@@ -89,7 +103,6 @@ class ArticleQuerySet(models.QuerySet):
                 "bylines",
                 queryset=Byline.objects.select_related("author").order_by("order", "pk"),
             ),
-            "lead_image__renditions",
         )
 
 
@@ -229,6 +242,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        depends_on(f"article:{self.pk}")
         section_slug = self.section.slug if self.section_id else "noticias"
         with translation.override(self.language):
             return reverse("articles:detail", kwargs={"section": section_slug, "slug": self.slug})

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,8 +13,9 @@ from taggit.models import Tag
 
 from articles import structured_data, workflow
 from articles.forms import SearchForm
-from articles.models import Article, Correction, OldSlug, Section
+from articles.models import Article, Correction, OldSlug, Section, navigation_sections
 from articles.search import search_articles
+from newsroom.pagecache import declare
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
@@ -27,20 +30,32 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        declare(self.request, f"home:{get_language()}")
         context = super().get_context_data(**kwargs)
         latest = list(published_articles()[: HOME_LATEST + 1])
         context["lead"] = latest[0] if latest else None
         context["latest"] = latest[1:]
-        blocks = []
-        for section in Section.objects.all():
-            articles = published_articles().filter(section=section)
-            if context["lead"]:
-                articles = articles.exclude(pk=context["lead"].pk)
-            articles = list(articles[:HOME_PER_SECTION])
-            if articles:
-                blocks.append((section, articles))
-        context["section_blocks"] = blocks
+        context["section_blocks"] = self.section_blocks(context["lead"])
         return context
+
+    @staticmethod
+    def section_blocks(lead):
+        """The newest few articles of every section, in one query whatever the section count."""
+        articles = published_articles().annotate(
+            place=Window(
+                RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
+            )
+        )
+        if lead is not None:
+            articles = articles.exclude(pk=lead.pk)
+        by_section = {}
+        for article in articles.filter(place__lte=HOME_PER_SECTION, section__isnull=False):
+            by_section.setdefault(article.section_id, []).append(article)
+        return [
+            (section, by_section[section.pk])
+            for section in navigation_sections()
+            if section.pk in by_section
+        ]
 
 
 class ArticleListView(ListView):
@@ -62,6 +77,7 @@ class ArticleListView(ListView):
 class SectionView(ArticleListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        declare(self.request, f"section:{self.section.pk}")
         return published_articles().filter(section=self.section)
 
     def get_heading(self):
@@ -77,6 +93,7 @@ class SectionView(ArticleListView):
 class TagView(ArticleListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        declare(self.request, f"tag:{self.tag.pk}")
         return published_articles().filter(tags=self.tag)
 
     def get_heading(self):
@@ -130,6 +147,13 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(self.object))
         article = self.object
+        # The related list changes when articles join or leave its section or tags.
+        declare(
+            self.request,
+            f"article:{article.pk}",
+            f"section:{article.section_id}",
+            *(f"tag:{tag.pk}" for tag in article.tags.all()),
+        )
         context["related"] = published_articles().related_to(article)
         context["json_ld"] = structured_data.as_script(
             [
@@ -164,6 +188,7 @@ class CorrectionListView(ListView):
     context_object_name = "corrections"
 
     def get_queryset(self):
+        declare(self.request, f"corrections:{get_language()}")
         visible = Article.objects.published().in_language(get_language())
         return (
             Correction.objects.filter(article__in=visible)
@@ -209,6 +234,7 @@ class ArchiveMixin:
     allow_empty = True
 
     def get_queryset(self):
+        declare(self.request, f"archive:{get_language()}")
         return published_articles()
 
     def get_context_data(self, **kwargs):

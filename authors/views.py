@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.views import ArticleListView, published_articles
 from authors.models import Author
+from newsroom.pagecache import declare
 
 
 class AuthorDetailView(ArticleListView):
@@ -10,10 +11,11 @@ class AuthorDetailView(ArticleListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(
-            Author.objects.select_related("photo").prefetch_related("links", "photo__renditions"),
+            Author.objects.select_related("photo").prefetch_related("links"),
             slug=self.kwargs["slug"],
             is_active=True,
         )
+        declare(self.request, f"author:{self.author.pk}")
         return published_articles().filter(bylines__author=self.author).distinct()
 
     def get_heading(self):

@@ -1,10 +1,13 @@
 import secrets
 
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.pagecache import depends_on
 
 
 def image_upload_to(instance, filename):
@@ -87,6 +90,8 @@ class Image(models.Model):
     )
     restrictions = models.TextField(_("usage restrictions"), blank=True)
     rights_expire_on = models.DateField(_("rights expire on"), null=True, blank=True)
+    # [crop, format, width, height, file name] of every rendition: what pages need, no join.
+    variants = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -109,14 +114,27 @@ class Image(models.Model):
         )
 
     def renditions_for(self, crop):
-        """Return this image's renditions of one crop, by format, narrowest first."""
+        """Return this image's renditions of one crop, by format, narrowest first.
+
+        Read from `variants`, the copy of the rendition rows kept on the image itself, so pages
+        showing images need no query for them.
+        """
+        depends_on(f"image:{self.pk}")
         by_format = {}
-        for rendition in self.renditions.all():
-            if rendition.crop == crop:
-                by_format.setdefault(rendition.format, []).append(rendition)
+        for variant_crop, kind, width, height, name in self.variants:
+            if variant_crop == crop:
+                by_format.setdefault(kind, []).append(Variant(kind, width, height, name))
         for renditions in by_format.values():
             renditions.sort(key=lambda rendition: rendition.width)
         return by_format
+
+    def sync_variants(self):
+        """Copy the rendition rows into `variants` (call after renditions change)."""
+        self.variants = [
+            [r.crop, r.format, r.width, r.height, r.file.name]
+            for r in self.renditions.order_by("crop", "format", "width")
+        ]
+        Image.objects.filter(pk=self.pk).update(variants=self.variants)
 
     def public_rendition(self, crop, kind="jpeg"):
         """The widest rendition of a crop in one format, or None if readers may not see it."""
@@ -126,8 +144,28 @@ class Image(models.Model):
         return renditions[-1] if renditions else None
 
     def is_usable(self, *, at=None):
+        depends_on(f"image:{self.pk}")
         today = timezone.localdate(at) if at else timezone.localdate()
         return self.rights_expire_on is None or self.rights_expire_on >= today
+
+
+class VariantFile:
+    def __init__(self, name):
+        self.name = name
+
+    @property
+    def url(self):
+        return default_storage.url(self.name)
+
+
+class Variant:
+    """A rendition as pages see it: format, size and file, read from Image.variants."""
+
+    __slots__ = ("format", "width", "height", "file")
+
+    def __init__(self, kind, width, height, name):
+        self.format, self.width, self.height = kind, width, height
+        self.file = VariantFile(name)
 
 
 class Rendition(models.Model):

@@ -125,6 +125,7 @@ def create_renditions(image: Image) -> list[Rendition]:
                                 file=name,
                             )
                         )
+            image.sync_variants()
     except Exception:
         for name in written:
             default_storage.delete(name)
@@ -136,6 +137,7 @@ def delete_renditions(image: Image) -> None:
     """Delete the rendition rows now and their files once the transaction commits."""
     names = list(image.renditions.values_list("file", flat=True))
     image.renditions.all().delete()
+    image.sync_variants()
 
     def remove_files():
         for name in names:

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "tips.middleware.TipPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages come from here without touching sessions, locale or the database.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +141,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Page cache (newsroom/pagecache.py): whole pages for anonymous readers, purged by tag on save.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+# The longest a cached page lives if nothing purges it first.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# s-maxage for a CDN in front; 0 makes it revalidate every time (cheap 304s with the ETag).
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "0"))
+PAGE_CACHE_NEXT_CHANGE = "articles.caching.next_change_at"
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from articles import seo_views
 from articles.sitemaps import SITEMAPS
+from newsroom.pagecache import cached_page
 
 admin.site.site_header = f"{settings.SITE_NAME} · newsroom"
 admin.site.site_title = settings.SITE_NAME
@@ -18,13 +19,13 @@ urlpatterns = [
     path("robots.txt", seo_views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cached_page("sitemap")(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cached_page("sitemap")(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

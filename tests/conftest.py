@@ -19,6 +19,21 @@ def default_language():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Start every test with an empty cache and the page cache off.
+
+    Tests of caching switch it on themselves: outside a transaction test, purges wait for a
+    commit that never comes.
+    """
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_ENABLED = False
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def english_admin(client):
     """Ask for English, so admin messages can be matched by their source text."""

@@ -1,0 +1,155 @@
+"""What to purge from the page cache when newsroom content changes.
+
+Every purge runs once the transaction commits, so a reader who asks after the save has
+returned never gets the old page, and a page rendered before the commit is never stored with the
+new tokens (see newsroom/pagecache.py).
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from articles.models import NAVIGATION_CACHE_KEY, Article, Byline, Correction, Section
+from authors.models import Author
+from images.models import Image
+from newsroom.pagecache import purge
+
+LISTING_TAGS = ("home", "archive", "corrections")
+VISIBLE = {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}
+
+
+def article_tags(article_id):
+    """Tags of every page that shows, or lists, this article (read after the commit)."""
+    article = (
+        Article.objects.filter(pk=article_id)
+        .values("language", "section_id", "translation_of_id")
+        .first()
+    )
+    if article is None:
+        return set()
+    language = article["language"]
+    tags = {f"article:{article_id}", "sitemap"} | {f"{name}:{language}" for name in LISTING_TAGS}
+    if article["section_id"]:
+        tags.add(f"section:{article['section_id']}")
+    if article["translation_of_id"]:
+        tags.add(f"article:{article['translation_of_id']}")
+    tags |= {
+        f"article:{pk}"
+        for pk in Article.objects.filter(translation_of_id=article_id).values_list("pk", flat=True)
+    }
+    tags |= {
+        f"author:{pk}"
+        for pk in Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
+    }
+    tags |= {
+        f"tag:{pk}"
+        for pk in Article.tags.through.objects.filter(object_id=article_id).values_list(
+            "tag_id", flat=True
+        )
+    }
+    return tags
+
+
+def purge_article(article_id, *extra):
+    transaction.on_commit(lambda: purge(*article_tags(article_id), *extra))
+
+
+def remember_previous_state(sender, instance, **kwargs):
+    previous = None
+    if instance.pk:
+        previous = Article.objects.filter(pk=instance.pk).values("status", "section_id").first()
+    instance._cache_previous = previous
+
+
+def article_saved(sender, instance, **kwargs):
+    previous = getattr(instance, "_cache_previous", None) or {}
+    # A draft that never reached readers changes no page.
+    if instance.status not in VISIBLE and previous.get("status") not in VISIBLE:
+        return
+    extra = [f"section:{previous['section_id']}"] if previous.get("section_id") else []
+    purge_article(instance.pk, *extra)
+
+
+def article_deleted(sender, instance, **kwargs):
+    tags = {f"article:{instance.pk}", "sitemap"}
+    tags |= {f"{name}:{instance.language}" for name in LISTING_TAGS}
+    if instance.section_id:
+        tags.add(f"section:{instance.section_id}")
+    transaction.on_commit(lambda: purge(*tags))
+
+
+def byline_changed(sender, instance, **kwargs):
+    author = f"author:{instance.author_id}"
+    transaction.on_commit(lambda: purge(*article_tags(instance.article_id), author))
+
+
+def correction_saved(sender, instance, **kwargs):
+    purge_article(instance.article_id)
+
+
+def tagged_item_changed(sender, instance, **kwargs):
+    if instance.content_type.model_class() is not Article:
+        return
+    tag = f"tag:{instance.tag_id}"
+    transaction.on_commit(lambda: purge(*article_tags(instance.object_id), tag))
+
+
+def image_changed(sender, instance, **kwargs):
+    tag = f"image:{instance.pk}"
+    transaction.on_commit(lambda: purge(tag))
+
+
+def author_changed(sender, instance, **kwargs):
+    tag = f"author:{instance.pk}"
+    transaction.on_commit(lambda: purge(tag))
+
+
+def everywhere(name):
+    def changed(sender, instance, **kwargs):
+        def done():
+            if sender is Section:
+                cache.delete(NAVIGATION_CACHE_KEY)
+            purge(name)
+
+        if sender is Section:
+            cache.delete(NAVIGATION_CACHE_KEY)
+        transaction.on_commit(done)
+
+    return changed
+
+
+def connect():
+    uid = "page-cache-"
+    pre_save.connect(remember_previous_state, sender=Article, dispatch_uid=uid + "article-pre")
+    post_save.connect(article_saved, sender=Article, dispatch_uid=uid + "article")
+    post_delete.connect(article_deleted, sender=Article, dispatch_uid=uid + "article-delete")
+    for signal in (post_save, post_delete):
+        signal.connect(byline_changed, sender=Byline, dispatch_uid=uid + "byline")
+        signal.connect(tagged_item_changed, sender=TaggedItem, dispatch_uid=uid + "tagged")
+        signal.connect(image_changed, sender=Image, dispatch_uid=uid + "image")
+        signal.connect(author_changed, sender=Author, dispatch_uid=uid + "author")
+        signal.connect(everywhere("sections"), sender=Section, dispatch_uid=uid + "section")
+        signal.connect(everywhere("tags"), sender=Tag, dispatch_uid=uid + "tag")
+    post_save.connect(correction_saved, sender=Correction, dispatch_uid=uid + "correction")
+
+
+def next_change_at():
+    """The next moment a page may change by itself: a scheduled publication, an expiry, or the
+    end of the day an image's rights run out. Returns a Unix timestamp, or None."""
+    now = timezone.now()
+    found = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        publish=Min("published_at", filter=Q(published_at__gt=now)),
+        expire=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    moments = [moment for moment in found.values() if moment]
+    rights = Image.objects.filter(rights_expire_on__gte=timezone.localdate()).aggregate(
+        first=Min("rights_expire_on")
+    )["first"]
+    if rights:
+        moments.append(timezone.make_aware(datetime.combine(rights + timedelta(days=1), time.min)))
+    return min(moments).timestamp() if moments else None
