@@ -133,8 +133,11 @@ def connect():
         signal.connect(tagged_item_changed, sender=TaggedItem, dispatch_uid=uid + "tagged")
         signal.connect(image_changed, sender=Image, dispatch_uid=uid + "image")
         signal.connect(author_changed, sender=Author, dispatch_uid=uid + "author")
-        signal.connect(everywhere("sections"), sender=Section, dispatch_uid=uid + "section")
-        signal.connect(everywhere("tags"), sender=Tag, dispatch_uid=uid + "tag")
+        # weak=False: these handlers are closures nothing else holds on to.
+        signal.connect(
+            everywhere("sections"), sender=Section, weak=False, dispatch_uid=uid + "section"
+        )
+        signal.connect(everywhere("tags"), sender=Tag, weak=False, dispatch_uid=uid + "tag")
     post_save.connect(correction_saved, sender=Correction, dispatch_uid=uid + "correction")
 
 

@@ -2,7 +2,8 @@ import reversion
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -79,22 +80,32 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, limit=4):
         """Articles sharing the most tags with `article`, newest first; its section fills the rest.
 
-        Chain after published() and in_language(): this only ranks, it never widens visibility.
+        One query, whatever the number of tags. Chain after published() and in_language(): this
+        only ranks, it never widens visibility.
         """
+        from taggit.models import TaggedItem
+
         tag_ids = [tag.pk for tag in article.tags.all()]
-        others = self.exclude(pk=article.pk)
-        by_tags = (
-            others.filter(tags__in=tag_ids)
-            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
-            .order_by("-shared_tags", "-published_at")
+        tagged = TaggedItem.objects.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            tag_id__in=tag_ids,
         )
-        related = list(by_tags[:limit]) if tag_ids else []
-        if len(related) < limit and article.section_id:
-            fill = others.filter(section_id=article.section_id).exclude(
-                pk__in=[a.pk for a in related]
-            )
-            related += list(fill.order_by("-published_at")[: limit - len(related)])
-        return related
+        shared = (
+            tagged.filter(object_id=OuterRef("pk"))
+            .values("object_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        candidates = Q(pk__in=tagged.values("object_id")) if tag_ids else Q(pk__in=[])
+        if article.section_id:
+            candidates |= Q(section_id=article.section_id)
+        return list(
+            self.filter(candidates)
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=Coalesce(Subquery(shared), 0))
+            .order_by("-shared_tags", "-published_at")[:limit]
+        )
 
     def for_listing(self):
         """Load what an article card shows in a fixed number of queries."""

@@ -119,7 +119,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             published_articles()
-            .select_related("translation_of", "translated_version")
+            .select_related("translation_of__section", "translated_version__section")
             .prefetch_related("tags", "corrections")
         )
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 
 _tags = contextvars.ContextVar("page_cache_tags", default=None)
@@ -160,6 +160,9 @@ class PageCacheMiddleware:
     def _prepare(response):
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
+        if not response.has_header("Last-Modified"):
+            # The page is what it was when rendered, until a purge makes a new one.
+            response["Last-Modified"] = http_date()
         patch_cache_control(
             response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS
         )
