@@ -23,35 +23,33 @@ LISTING_TAGS = ("home", "archive", "corrections")
 VISIBLE = {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}
 
 
-def article_tags(article_id):
-    """Tags of every page that shows, or lists, this article (read after the commit)."""
-    article = (
-        Article.objects.filter(pk=article_id)
-        .values("language", "section_id", "translation_of_id")
-        .first()
+def article_tags(*article_ids):
+    """Tags of every page that shows, or lists, these articles (read after the commit).
+
+    A fixed number of queries however many articles: an agency photo may illustrate thousands.
+    """
+    tags = set()
+    rows = Article.objects.filter(pk__in=article_ids).values_list(
+        "pk", "language", "section_id", "translation_of_id"
     )
-    if article is None:
-        return set()
-    language = article["language"]
-    tags = {f"article:{article_id}", "sitemap"} | {f"{name}:{language}" for name in LISTING_TAGS}
-    if article["section_id"]:
-        tags.add(f"section:{article['section_id']}")
-    if article["translation_of_id"]:
-        tags.add(f"article:{article['translation_of_id']}")
-    tags |= {
-        f"article:{pk}"
-        for pk in Article.objects.filter(translation_of_id=article_id).values_list("pk", flat=True)
-    }
-    tags |= {
-        f"author:{pk}"
-        for pk in Byline.objects.filter(article_id=article_id).values_list("author_id", flat=True)
-    }
-    tags |= {
-        f"tag:{pk}"
-        for pk in Article.tags.through.objects.filter(object_id=article_id).values_list(
-            "tag_id", flat=True
-        )
-    }
+    for pk, language, section_id, translation_of_id in rows:
+        tags |= {f"article:{pk}", "sitemap"} | {f"{name}:{language}" for name in LISTING_TAGS}
+        if section_id:
+            tags.add(f"section:{section_id}")
+        if translation_of_id:
+            tags.add(f"article:{translation_of_id}")
+    if not tags:
+        return tags
+    translations = Article.objects.filter(translation_of_id__in=article_ids)
+    tags |= {f"article:{pk}" for pk in translations.values_list("pk", flat=True)}
+    bylines = Byline.objects.filter(article_id__in=article_ids)
+    tags |= {f"author:{pk}" for pk in bylines.values_list("author_id", flat=True).distinct()}
+    tagged = Article.tags.through.objects.filter(
+        content_type__app_label="articles",
+        content_type__model="article",
+        object_id__in=article_ids,
+    )
+    tags |= {f"tag:{pk}" for pk in tagged.values_list("tag_id", flat=True).distinct()}
     return tags
 
 
@@ -100,13 +98,25 @@ def tagged_item_changed(sender, instance, **kwargs):
 
 
 def image_changed(sender, instance, **kwargs):
-    tag = f"image:{instance.pk}"
-    transaction.on_commit(lambda: purge(tag))
+    """A new caption, credit, crop or rights date: purge the pages of articles showing it."""
+    image_id = instance.pk
+
+    def done():
+        showing = Article.objects.filter(lead_image_id=image_id).values_list("pk", flat=True)
+        tags = {f"image:{image_id}"} | article_tags(*showing)
+        tags |= {
+            f"author:{pk}"
+            for pk in Author.objects.filter(photo_id=image_id).values_list("pk", flat=True)
+        }
+        purge(*tags)
+
+    transaction.on_commit(done)
 
 
 def author_changed(sender, instance, **kwargs):
+    # Names and roles appear in bylines on every kind of page.
     tag = f"author:{instance.pk}"
-    transaction.on_commit(lambda: purge(tag))
+    transaction.on_commit(lambda: purge(tag, "authors"))
 
 
 def everywhere(name):

@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
@@ -11,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles.html import reading_minutes, sanitize_body, word_count
-from newsroom.pagecache import depends_on
 
 
 class Language(models.TextChoices):
@@ -119,7 +119,9 @@ class ArticleQuerySet(models.QuerySet):
 
 # The edit counter and preview-link version describe the live row, not its text, so a restore
 # from history must not roll them back. Corrections are append-only: a restore never follows them.
-@reversion.register(follow=("bylines",), exclude=("revision", "preview_version", "modified_by"))
+@reversion.register(
+    follow=("bylines",), exclude=("revision", "preview_version", "modified_by", "search_document")
+)
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -138,6 +140,9 @@ class Article(models.Model):
     standfirst = models.TextField(_("standfirst"), blank=True)
     slug = models.SlugField(_("slug"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # PostgreSQL full-text document (headline > standfirst > body, accents folded), kept by
+    # save() and searched through a GIN index; unused on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     article_type = models.CharField(
         _("type"), max_length=20, choices=Type.choices, default=Type.NEWS
     )
@@ -251,9 +256,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body)
         super().save(*args, **kwargs)
+        from articles.search import update_documents
+
+        update_documents(Article.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
-        depends_on(f"article:{self.pk}")
         section_slug = self.section.slug if self.section_id else "noticias"
         with translation.override(self.language):
             return reverse("articles:detail", kwargs={"section": section_slug, "slug": self.slug})

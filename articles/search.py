@@ -48,17 +48,30 @@ def search_articles(query, *, language, section=None, date_from=None, date_to=No
     return fallback_search(articles, query)
 
 
-def postgres_search(articles, query, config):
-    vector = (
+def document_vector(config):
+    """The weighted, accent-folded text of an article, as stored in `search_document`."""
+    return (
         SearchVector(Unaccent(F("headline")), config=config, weight="A")
         + SearchVector(Unaccent(F("standfirst")), config=config, weight="B")
         + SearchVector(Unaccent(StripTags(F("body"))), config=config, weight="C")
     )
+
+
+def update_documents(articles):
+    """Store the search document of these articles (PostgreSQL only; one UPDATE a language)."""
+    if connection.vendor != "postgresql":
+        return
+    for language, config in CONFIGS.items():
+        articles.filter(language=language).update(search_document=document_vector(config))
+
+
+def postgres_search(articles, query, config):
     search_query = SearchQuery(Unaccent(Value(query)), config=config, search_type="websearch")
-    # Match with @@ (every word must be there); ts_rank alone scores partial matches too.
+    # Match with @@ against the stored, GIN-indexed document (every word must be there);
+    # ts_rank alone scores partial matches too.
     return (
-        articles.annotate(document=vector, rank=SearchRank(vector, search_query))
-        .filter(document=search_query)
+        articles.filter(search_document=search_query)
+        .annotate(rank=SearchRank(F("search_document"), search_query))
         .annotate(
             snippet=SearchHeadline(
                 StripTags(F("body")), search_query, config=config, **SNIPPET_OPTIONS

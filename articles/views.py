@@ -152,7 +152,9 @@ class ArticleDetailView(DetailView):
             self.request,
             f"article:{article.pk}",
             f"section:{article.section_id}",
+            f"image:{article.lead_image_id}",
             *(f"tag:{tag.pk}" for tag in article.tags.all()),
+            *(f"author:{byline.author_id}" for byline in article.bylines.all()),
         )
         context["related"] = published_articles().related_to(article)
         context["json_ld"] = structured_data.as_script(

@@ -4,8 +4,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.pagecache import depends_on
-
 
 class Author(models.Model):
     name = models.CharField(_("name"), max_length=150)
@@ -45,7 +43,6 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        depends_on(f"author:{self.pk}")
         return reverse("authors:detail", kwargs={"slug": self.slug})
 
     @property

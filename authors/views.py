@@ -15,7 +15,7 @@ class AuthorDetailView(ArticleListView):
             slug=self.kwargs["slug"],
             is_active=True,
         )
-        declare(self.request, f"author:{self.author.pk}")
+        declare(self.request, f"author:{self.author.pk}", f"image:{self.author.photo_id}")
         return published_articles().filter(bylines__author=self.author).distinct()
 
     def get_heading(self):

@@ -7,8 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.pagecache import depends_on
-
 
 def image_upload_to(instance, filename):
     """Store originals under a random name so uploads never collide or reveal their source name."""
@@ -119,7 +117,6 @@ class Image(models.Model):
         Read from `variants`, the copy of the rendition rows kept on the image itself, so pages
         showing images need no query for them.
         """
-        depends_on(f"image:{self.pk}")
         by_format = {}
         for variant_crop, kind, width, height, name in self.variants:
             if variant_crop == crop:
@@ -144,7 +141,6 @@ class Image(models.Model):
         return renditions[-1] if renditions else None
 
     def is_usable(self, *, at=None):
-        depends_on(f"image:{self.pk}")
         today = timezone.localdate(at) if at else timezone.localdate()
         return self.rights_expire_on is None or self.rights_expire_on >= today
 

@@ -3,10 +3,10 @@
 While a page renders, everything it shows declares a dependency tag (`depends_on("article:12")`:
 article URLs, author URLs and images do it themselves; list views add the lists they show, such
 as "section:3" or "home:es"). The finished page is stored in the cache (Redis when REDIS_URL is
-set) with the current version token of each tag. `purge("article:12", ...)` replaces those
-tokens, so every page that showed the article stops matching at once, on every app server
-sharing the cache. A page is also never kept past the next scheduled publication or expiry it
-should reflect (`PAGE_CACHE_NEXT_CHANGE`).
+set) and registered under each of its tags. `purge("article:12", ...)` deletes every page
+registered under the tag, so every page that showed the article is gone at once, on every app
+server sharing the cache; a hit is then a single cache read. A page is also never kept past
+the next scheduled publication or expiry it should reflect (`PAGE_CACHE_NEXT_CHANGE`).
 
 Only anonymous GET/HEAD requests for pages whose view declared tags are cached; anything with a
 session cookie (staff), a query string other than `?page=`, a cookie being set, or a private or
@@ -17,19 +17,23 @@ no-store response goes through untouched. Hits and misses both answer conditiona
 import contextvars
 import functools
 import hashlib
+import pickle
 import re
-import secrets
+import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 
+from newsroom.cache import RedisCache
+
 _tags = contextvars.ContextVar("page_cache_tags", default=None)
-ALWAYS = ("sections", "tags", "site")
+# Every page shows the section menu, and may show any tag's or author's name.
+ALWAYS = ("sections", "tags", "authors", "site")
 # A purge this close before a render started may not have been seen by it: do not store.
 CLOCK_MARGIN = 2.0
 
@@ -41,32 +45,94 @@ def depends_on(*tags):
         current.update(tags)
 
 
-def _tag_key(tag):
-    return f"pc:tag:{tag}"
+def _stamp_key(tag):
+    return f"pc:purged:{tag}"
+
+
+def _set_key(tag):
+    return f"pc:pages:{tag}"
+
+
+class _Registry:
+    """Which cached pages declared which tag, so a purge deletes exactly those pages.
+
+    With Redis, atomic set operations on the shared server (every app server sees the same
+    registry); with the local-memory cache, a dict in this process, like the cache itself.
+    """
+
+    def __init__(self):
+        self.local = {}
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def redis():
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            return backend._cache.get_client(write=True)
+        return None
+
+    def add(self, page_key, tags):
+        client = self.redis()
+        if client is None:
+            with self.lock:
+                for tag in tags:
+                    self.local.setdefault(tag, set()).add(page_key)
+            return
+        full_key = cache.make_key(page_key)
+        # A set outlives none of its pages by much: pages live at most PAGE_CACHE_SECONDS.
+        lifetime = settings.PAGE_CACHE_SECONDS + 60
+        with client.pipeline(transaction=False) as pipe:
+            for tag in tags:
+                pipe.sadd(cache.make_key(_set_key(tag)), full_key)
+                pipe.expire(cache.make_key(_set_key(tag)), lifetime)
+            pipe.execute()
+
+    def pop(self, tags):
+        """Forget these tags; delete every page registered under them."""
+        client = self.redis()
+        if client is None:
+            with self.lock:
+                pages = set().union(*(self.local.pop(tag, set()) for tag in tags))
+            cache.delete_many(list(pages))
+            return
+        set_keys = [cache.make_key(_set_key(tag)) for tag in tags]
+        with client.pipeline(transaction=False) as pipe:
+            for key in set_keys:
+                pipe.smembers(key)
+            members = set().union(*pipe.execute())
+        with client.pipeline(transaction=False) as pipe:
+            if members:
+                pipe.delete(*members)
+            pipe.delete(*set_keys)
+            pipe.execute()
+
+
+_registry = _Registry()
 
 
 def purge(*tags):
-    """Invalidate every cached page that declared any of these tags."""
+    """Delete every cached page that declared any of these tags, on every app server."""
+    tags = set(tags)
     if not tags:
         return
-    stamp = time.time()
+    # Stamp first: a page whose render overlaps this purge sees the stamp and is not kept.
     cache.set_many(
-        {_tag_key(tag): (secrets.token_hex(6), stamp) for tag in set(tags)},
-        timeout=None,
+        {_stamp_key(tag): time.time() for tag in tags}, timeout=settings.PAGE_CACHE_SECONDS + 60
     )
+    _registry.pop(tags)
     cache.delete("pc:next-change")
 
 
-def _tag_states(tags):
-    keys = [_tag_key(tag) for tag in tags]
-    found = cache.get_many(keys)
-    missing = {key: (secrets.token_hex(6), 0.0) for key in keys if key not in found}
-    if missing:
-        # add() so two servers initialising the same tag agree on one token.
-        for key, value in missing.items():
-            cache.add(key, value, timeout=None)
-        found |= cache.get_many(list(missing))
-    return [found.get(key, (None, time.time())) for key in keys]
+def _store(key, entry, tags, started):
+    """Keep a rendered page unless a purge of one of its tags overlapped its render."""
+    cache.set(key, entry, timeout=max(1, int(entry["until"] - time.time())))
+    _registry.add(key, tags)
+    # Checked after registering, so a purge is either seen here or finds the page registered.
+    stamps = cache.get_many([_stamp_key(tag) for tag in tags])
+    if any(stamp >= started - CLOCK_MARGIN for stamp in stamps.values()):
+        cache.delete(key)
+        return False
+    return True
 
 
 def next_change_at():
@@ -82,19 +148,39 @@ def next_change_at():
 _EXCLUDED = re.compile(r"^/(admin|i18n|media|static)/|^/[a-z]{2}/(tips|preview|search)/")
 
 
-def _page_key(request):
-    raw = f"{request.get_host()}{request.get_full_path()}"
-    return "pc:page:" + hashlib.sha256(raw.encode()).hexdigest()
+# The only query string a cached page may have: a page number.
+_QUERY = re.compile(r"^(page=\d{1,6})?$")
 
 
-def _cacheable_request(request):
-    if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False
-    if set(request.GET) - {"page"}:
-        return False
-    return not _EXCLUDED.match(request.path_info)
+def _environ_key(environ):
+    """The cache key of a request, or None if the request may not be served from the cache.
+
+    Works on the WSGI environ so the fast path below and the middleware agree exactly.
+    """
+    if not settings.PAGE_CACHE_ENABLED or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    if f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", ""):
+        return None
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+    if not _QUERY.match(query) or _EXCLUDED.match(path):
+        return None
+    raw = f"{host}{environ.get('SCRIPT_NAME', '')}{path}?{query}"
+    return "pc:page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _fresh_entry(key):
+    """The cached page under `key` unless it is past its time (purges delete it outright)."""
+    client = _registry.redis()
+    if client is None:
+        entry = cache.get(key)
+    else:
+        # Straight to Redis: Django's per-call key validation costs as much as the read.
+        raw = client.get(cache.make_key(key))
+        entry = pickle.loads(raw) if raw is not None else None
+    if entry is None or time.time() >= entry["until"]:
+        return None
+    return entry
 
 
 def _cacheable_response(response):
@@ -116,14 +202,12 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        key = _environ_key(request.META)
+        if key is None:
             return self.get_response(request)
-        key = _page_key(request)
-        entry = cache.get(key)
-        if entry is not None and time.time() < entry["until"]:
-            states = _tag_states(entry["tags"])
-            if [token for token, _stamp in states] == entry["tokens"]:
-                return _conditional(request, self._from_entry(entry, "HIT"))
+        entry = _fresh_entry(key)
+        if entry is not None:
+            return _conditional(request, self._from_entry(entry, "HIT"))
 
         started = time.time()
         collected = set(ALWAYS)
@@ -138,21 +222,12 @@ class PageCacheMiddleware:
             return response
         collected.update(request.page_cache_tags)
         self._prepare(response)
-        tags = sorted(collected)
-        states = _tag_states(tags)
-        if all(stamp < started - CLOCK_MARGIN for _token, stamp in states):
-            until = min(started + settings.PAGE_CACHE_SECONDS, next_change_at())
-            cache.set(
-                key,
-                {
-                    "tags": tags,
-                    "tokens": [token for token, _stamp in states],
-                    "until": until,
-                    "content": response.content,
-                    "headers": list(response.items()),
-                },
-                timeout=max(1, int(until - time.time())),
-            )
+        entry = {
+            "until": min(started + settings.PAGE_CACHE_SECONDS, next_change_at()),
+            "content": response.content,
+            "headers": list(response.items()),
+        }
+        _store(key, entry, sorted(collected), started)
         response["X-Cache"] = "MISS"
         return _conditional(request, response)
 
@@ -196,3 +271,40 @@ def cached_page(*tags):
         return wrapper
 
     return decorator
+
+
+class FastPath:
+    """WSGI wrapper that answers cache hits before Django builds a request at all.
+
+    Misses (and everything not cacheable) go to Django, where PageCacheMiddleware renders and
+    stores the page. A hit costs one cache round trip and no Python page work.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        key = _environ_key(environ)
+        entry = _fresh_entry(key) if key is not None else None
+        if entry is None:
+            return self.application(environ, start_response)
+        headers = [*entry["headers"], ("X-Cache", "HIT")]
+        conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+        if conditional and _not_modified(environ, dict(entry["headers"])):
+            kept = {"etag", "last-modified", "cache-control", "vary", "expires"}
+            start_response("304 Not Modified", [(k, v) for k, v in headers if k.lower() in kept])
+            return [b""]
+        start_response("200 OK", headers)
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else entry["content"]]
+
+
+def _not_modified(environ, headers):
+    etag = headers.get("ETag")
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        return bool(etag) and (if_none_match.strip() == "*" or etag in if_none_match)
+    if "HTTP_IF_MODIFIED_SINCE" not in environ:
+        return False
+    since = parse_http_date_safe(environ["HTTP_IF_MODIFIED_SINCE"])
+    modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+    return since is not None and modified is not None and modified <= since

@@ -82,10 +82,11 @@ MIDDLEWARE = [
     # First: strips the address, user agent and referrer from tip-line requests before anything
     # else (logging, error reports, other middleware) can see them.
     "tips.middleware.TipPrivacyMiddleware",
+    # Stores pages for anonymous readers (with every header the middleware below adds) and
+    # answers hits that reach Django; wsgi.py answers most hits before Django (FastPath).
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers' pages come from here without touching sessions, locale or the database.
-    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,7 +135,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
         }

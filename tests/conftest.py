@@ -28,10 +28,14 @@ def fresh_cache(settings):
     """
     from django.core.cache import cache
 
+    from newsroom.pagecache import _registry
+
     settings.PAGE_CACHE_ENABLED = False
     cache.clear()
+    _registry.local.clear()
     yield
     cache.clear()
+    _registry.local.clear()
 
 
 @pytest.fixture

@@ -215,3 +215,49 @@ def test_scheduled_article_appears_on_the_cached_home_page_at_its_publish_time(
     with time_machine.travel(publish_at + timedelta(seconds=1), tick=False):
         response, html = fetch(client, "/es/")
         assert "Embargoed until noon" in html
+
+
+def wsgi_get(path, **environ_extra):
+    """Call the project's WSGI application (newsroom/wsgi.py) as gunicorn would."""
+    from wsgiref.util import setup_testing_defaults
+
+    from newsroom.wsgi import application
+
+    # The Django test client sends no Host header: the key is then built from these two.
+    environ = {"PATH_INFO": path, "HTTP_HOST": "testserver:80", "REQUEST_METHOD": "GET"}
+    environ.update(environ_extra)
+    setup_testing_defaults(environ)
+    captured = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, dict(headers)
+
+    body = b"".join(application(environ, start_response))
+    return captured["status"], captured["headers"], body
+
+
+def test_wsgi_fast_path_answers_hits_without_django_or_the_database(
+    client, make_article, django_assert_num_queries
+):
+    article = make_article(headline="Fast path story")
+    client.get(article.get_absolute_url())  # rendered and stored through the middleware
+
+    with django_assert_num_queries(0):
+        status, headers, body = wsgi_get(article.get_absolute_url())
+        not_modified, _, empty = wsgi_get(
+            article.get_absolute_url(), HTTP_IF_NONE_MATCH=headers["ETag"]
+        )
+
+    assert status == "200 OK" and headers["X-Cache"] == "HIT"
+    assert b"Fast path story" in body
+    assert headers["X-Frame-Options"] == "DENY"  # every header the full stack adds is kept
+    assert not_modified == "304 Not Modified" and empty == b""
+
+
+def test_wsgi_fast_path_lets_staff_and_misses_through_to_django(client, make_article):
+    article = make_article()
+    client.get(article.get_absolute_url())
+
+    status, headers, _ = wsgi_get(article.get_absolute_url(), HTTP_COOKIE="sessionid=abc")
+
+    assert status == "200 OK" and "X-Cache" not in headers
