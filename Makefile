@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install install-checkers test test-e2e lint format migrations-check messages clean
+.PHONY: run install install-checkers test test-e2e lint format migrations-check messages clean bench
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -36,6 +36,14 @@ test: install install-checkers
 
 test-e2e: install
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# Page benchmarks (needs PostgreSQL and Redis running, and wrk: `apt-get install wrk`).
+# Seeds newsroom_bench_1000 and newsroom_bench_100000 once; writes benchmarks/pages-results.md.
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is needed: sudo apt-get install wrk"; exit 1; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432"; exit 1; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is not running on 127.0.0.1:6379"; exit 1; }
+	$(BIN)/python benchmarks/pages.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -77,12 +77,7 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj):
         articles = Article.objects.published().in_language(get_language())
-        return (
-            self.narrow(articles, obj)
-            .for_listing()
-            .prefetch_related("tags")
-            .distinct()[:FEED_SIZE]
-        )
+        return self.narrow(articles, obj).for_listing().prefetch_related("tags")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.headline
@@ -157,7 +152,7 @@ class AuthorFeed(LatestArticlesFeed):
         return f"{settings.SITE_NAME}: {obj.name}"
 
     def narrow(self, articles, obj):
-        return articles.filter(bylines__author=obj)
+        return articles.by_author(obj)
 
 
 def atom(feed_class):

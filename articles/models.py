@@ -59,6 +59,10 @@ class Section(models.Model):
         return self.description_en if get_language() == "en" else self.description_es
 
 
+# How many of the newest tag-sharing stories are ranked for an article's related list.
+RELATED_POOL = 200
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """Articles a reader may see now: published, past their publish time, not expired."""
@@ -76,6 +80,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_language(self, language):
         return self.filter(language=language)
+
+    def by_author(self, author):
+        """Articles with a byline by `author`, without a join that would need DISTINCT."""
+        return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
 
     def related_to(self, article, limit=4):
         """Articles sharing the most tags with `article`, newest first; its section fills the rest.
@@ -97,12 +105,16 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        candidates = Q(pk__in=tagged.values("object_id")) if tag_ids else Q(pk__in=[])
+        # Bounded candidates, whatever the archive's size: the newest stories sharing a tag
+        # and the newest of the section; only those are ranked by the tags they share.
+        others = self.exclude(pk=article.pk).order_by("-published_at")
+        by_tags = others.filter(pk__in=tagged.values("object_id")).values("pk")[:RELATED_POOL]
+        candidates = Q(pk__in=Subquery(by_tags)) if tag_ids else Q(pk__in=[])
         if article.section_id:
-            candidates |= Q(section_id=article.section_id)
+            by_section = others.filter(section_id=article.section_id).values("pk")[:limit]
+            candidates |= Q(pk__in=Subquery(by_section))
         return list(
             self.filter(candidates)
-            .exclude(pk=article.pk)
             .annotate(shared_tags=Coalesce(Subquery(shared), 0))
             .order_by("-shared_tags", "-published_at")[:limit]
         )
@@ -241,11 +253,16 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["language", "slug"], name="article_unique_slug"),
         ]
         indexes = [
+            # expires_at rides along (PostgreSQL INCLUDE) so counting a listing for its pages
+            # is an index-only scan.
             models.Index(
-                fields=["language", "status", "-published_at"], name="article_listing_idx"
+                fields=["language", "status", "-published_at"],
+                include=["expires_at"],
+                name="article_listing_idx",
             ),
             models.Index(
                 fields=["section", "language", "status", "-published_at"],
+                include=["expires_at"],
                 name="article_section_idx",
             ),
         ]

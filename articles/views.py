@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import F, Window
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,8 @@ from newsroom.pagecache import declare
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
+# Section blocks are drawn from this many of the newest articles.
+HOME_POOL = 400
 
 
 def published_articles():
@@ -41,9 +43,15 @@ class HomeView(TemplateView):
     @staticmethod
     def section_blocks(lead):
         """The newest few articles of every section, in one query whatever the section count."""
-        articles = published_articles().annotate(
-            place=Window(
-                RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
+        # Ranked within the newest stories only, so the cost does not grow with the archive.
+        recent = published_articles().order_by("-published_at").values("pk")[:HOME_POOL]
+        articles = (
+            published_articles()
+            .filter(pk__in=Subquery(recent))
+            .annotate(
+                place=Window(
+                    RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
+                )
             )
         )
         if lead is not None:

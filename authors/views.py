@@ -16,7 +16,7 @@ class AuthorDetailView(ArticleListView):
             is_active=True,
         )
         declare(self.request, f"author:{self.author.pk}", f"image:{self.author.photo_id}")
-        return published_articles().filter(bylines__author=self.author).distinct()
+        return published_articles().by_author(self.author)
 
     def get_heading(self):
         return {

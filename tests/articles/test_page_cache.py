@@ -221,6 +221,9 @@ def wsgi_get(path, **environ_extra):
     """Call the project's WSGI application (newsroom/wsgi.py) as gunicorn would."""
     from wsgiref.util import setup_testing_defaults
 
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from newsroom.wsgi import application
 
     # The Django test client sends no Host header: the key is then built from these two.
@@ -232,7 +235,14 @@ def wsgi_get(path, **environ_extra):
     def start_response(status, headers, exc_info=None):
         captured["status"], captured["headers"] = status, dict(headers)
 
-    body = b"".join(application(environ, start_response))
+    # As Django's test client does: the test's database connection must survive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return captured["status"], captured["headers"], body
 
 
