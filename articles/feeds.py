@@ -139,7 +139,7 @@ class TagFeed(LatestArticlesFeed):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
     def narrow(self, articles, obj):
-        return articles.filter(tags=obj)
+        return articles.tagged(obj)
 
 
 class AuthorFeed(LatestArticlesFeed):

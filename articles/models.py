@@ -81,15 +81,25 @@ class ArticleQuerySet(models.QuerySet):
     def in_language(self, language):
         return self.filter(language=language)
 
+    def tagged(self, tag):
+        """Articles carrying `tag`, as a semi-join the planner can walk in date order."""
+        from taggit.models import TaggedItem
+
+        items = TaggedItem.objects.filter(
+            content_type__app_label="articles", content_type__model="article", tag=tag
+        )
+        return self.filter(pk__in=items.values("object_id"))
+
     def by_author(self, author):
         """Articles with a byline by `author`, without a join that would need DISTINCT."""
         return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
 
     def related_to(self, article, limit=4):
-        """Articles sharing the most tags with `article`, newest first; its section fills the rest.
+        """Of the newest stories sharing a tag or the section with `article`, those sharing the
+        most tags first, then the newest.
 
-        One query, whatever the number of tags. Chain after published() and in_language(): this
-        only ranks, it never widens visibility.
+        One query, whatever the number of tags or the size of the archive. Chain after
+        published() and in_language(): this only ranks, it never widens visibility.
         """
         from taggit.models import TaggedItem
 
@@ -105,16 +115,16 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        # Bounded candidates, whatever the archive's size: the newest stories sharing a tag
-        # and the newest of the section; only those are ranked by the tags they share.
-        others = self.exclude(pk=article.pk).order_by("-published_at")
-        by_tags = others.filter(pk__in=tagged.values("object_id")).values("pk")[:RELATED_POOL]
-        candidates = Q(pk__in=Subquery(by_tags)) if tag_ids else Q(pk__in=[])
+        # A bounded pool, whatever the archive's size: the newest stories that share a tag or
+        # the section (one index walk in date order); only those are ranked by shared tags.
+        sharing = Q(pk__in=tagged.values("object_id")) if tag_ids else Q(pk__in=[])
         if article.section_id:
-            by_section = others.filter(section_id=article.section_id).values("pk")[:limit]
-            candidates |= Q(pk__in=Subquery(by_section))
+            sharing |= Q(section_id=article.section_id)
+        pool = (
+            self.filter(sharing).exclude(pk=article.pk).order_by("-published_at").values("pk")
+        )[:RELATED_POOL]
         return list(
-            self.filter(candidates)
+            self.filter(pk__in=Subquery(pool))
             .annotate(shared_tags=Coalesce(Subquery(shared), 0))
             .order_by("-shared_tags", "-published_at")[:limit]
         )

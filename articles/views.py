@@ -102,7 +102,7 @@ class TagView(ArticleListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         declare(self.request, f"tag:{self.tag.pk}")
-        return published_articles().filter(tags=self.tag)
+        return published_articles().tagged(self.tag)
 
     def get_heading(self):
         return {

@@ -271,3 +271,14 @@ def test_wsgi_fast_path_lets_staff_and_misses_through_to_django(client, make_art
     status, headers, _ = wsgi_get(article.get_absolute_url(), HTTP_COOKIE="sessionid=abc")
 
     assert status == "200 OK" and "X-Cache" not in headers
+
+
+def test_feeds_answer_conditional_requests_with_304(client, make_article):
+    make_article(headline="Feed story")
+    first = client.get("/es/feed/")
+
+    by_etag = client.get("/es/feed/", HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get("/es/feed/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert first.status_code == 200 and "Feed story" in first.content.decode()
+    assert by_etag.status_code == 304 and by_date.status_code == 304
