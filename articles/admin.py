@@ -16,6 +16,7 @@ from taggit.models import Tag
 from articles import workflow
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Correction, Section
+from newsroom.admin_csp import NonceMediaMixin
 
 PRESENCE_SECONDS = 15 * 60
 TAG_SUGGESTIONS = 10
@@ -80,7 +81,7 @@ class ScheduleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(NonceMediaMixin, CompareVersionAdmin):
     form = ArticleAdminForm
     list_display = (
         "thumbnail",

@@ -267,7 +267,7 @@ class ImageAdmin(admin.ModelAdmin):
             return _("Upload a file to see it here.")
         return format_html(
             '<div class="focal-preview"><img src="{}" alt="" width="{}" height="{}">'
-            '<span class="focal-marker" style="left:{}%;top:{}%"></span></div>'
+            '<span class="focal-marker" data-left="{}" data-top="{}"></span></div>'
             '<p class="help">{}</p>',
             obj.file.url,
             obj.width or "",

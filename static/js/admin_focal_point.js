@@ -7,6 +7,9 @@
     var y = document.getElementById("id_focal_y");
     if (!preview || !x || !y) return;
     var marker = preview.querySelector(".focal-marker");
+    // Positioned from data attributes: the CSP allows no inline style attributes.
+    marker.style.left = marker.dataset.left + "%";
+    marker.style.top = marker.dataset.top + "%";
     preview.addEventListener("click", function (event) {
       var box = preview.querySelector("img").getBoundingClientRect();
       var fx = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import watch_csp
 from tests.images import files
 from tips import crypto
 from tips.models import Tip
@@ -30,6 +31,7 @@ def test_source_sends_a_photo_keeps_the_receipt_and_reads_the_desk_reply(
     photo.write_bytes(files.rotated_with_gps())
     source = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800})
     page = source.new_page()
+    violations = watch_csp(page)
 
     # From the article's box to the form, with the story already chosen.
     page.goto(article.get_absolute_url())
@@ -54,6 +56,7 @@ def test_source_sends_a_photo_keeps_the_receipt_and_reads_the_desk_reply(
     desk_user.groups.add(Group.objects.get(name="Tips desk"))
     desk_context = browser.new_context(base_url=live_server.url)
     desk = desk_context.new_page()
+    violations += watch_csp(desk)
     desk.goto("/admin/login/")
     desk.fill("#id_username", "desk")
     desk.fill("#id_password", PASSWORD)
@@ -72,3 +75,4 @@ def test_source_sends_a_photo_keeps_the_receipt_and_reads_the_desk_reply(
     page.get_by_role("button", name="Abrir").click()
     expect(page.locator(".tip-reply")).to_have_text("Thank you. Which night was it?")
     source.close()
+    assert not violations, violations
