@@ -3,6 +3,7 @@
 import hashlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "csp",
+    "axes",
     "taggit",
     "reversion",
     "reversion_compare",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -167,6 +171,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sessions end after this long without a request (every request renews the session).
+# Readers and sources have no session at all.
+SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords a username is locked
+# for the cool-off time. Counted by username only, and the client address is never recorded
+# (newsroom/security.py), so the lock-out table holds no one's address.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.no_client_address"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+SILENCED_SYSTEM_CHECKS = [
+    # Lock-outs count by username on purpose: the project records no client address.
+    "axes.W006",
+    # The listing indexes' INCLUDE column is a PostgreSQL optimisation; SQLite ignores it.
+    "models.W040",
+]
 
 # Internationalization
 LANGUAGE_CODE = "es"

@@ -41,7 +41,8 @@ def test_production_mode_passes_the_deploy_check_silently(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # axes.W006 is silenced on purpose (lock-outs by username; no addresses are recorded).
+    assert "System check identified no issues" in result.stdout
 
 
 def test_deploy_check_warns_when_the_tip_line_has_no_key(tmp_path):
