@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "taggit",
     "reversion",
     "reversion_compare",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
@@ -190,6 +194,11 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.security.no_client_address"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Two-factor sign-in (django-otp, TOTP): members of these groups must use it; all staff may.
+TWO_FACTOR_REQUIRED_GROUPS = env_list(
+    "TWO_FACTOR_REQUIRED_GROUPS", "Editor,Tips desk" if PRODUCTION else ""
+)
+OTP_TOTP_ISSUER = SITE_NAME
 SILENCED_SYSTEM_CHECKS = [
     # Lock-outs count by username on purpose: the project records no client address.
     "axes.W006",

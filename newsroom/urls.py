@@ -8,12 +8,17 @@ from django.views.static import serve
 
 from articles import seo_views
 from articles.sitemaps import SITEMAPS
+from newsroom import two_factor
 from newsroom.pagecache import cached_page
+from newsroom.two_factor import OTPAdminAuthenticationForm
 
 admin.site.site_header = f"{settings.SITE_NAME} · newsroom"
 admin.site.site_title = settings.SITE_NAME
 
+admin.site.login_form = OTPAdminAuthenticationForm
+
 urlpatterns = [
+    path("admin/two-factor/", two_factor.setup, name="two-factor"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", seo_views.robots_txt, name="robots"),
