@@ -159,3 +159,45 @@ def test_article_bodies_never_keep_scripts_handlers_or_javascript_urls(html):
     assert "<script" not in clean and "<iframe" not in clean and "<style" not in clean
     assert "javascript:" not in clean
     assert not re.search(r"<[^>]+\son\w+\s*=", clean)
+
+
+def corrupted(data):
+    """Valid image bytes with a few bytes changed, cut short, or with junk spliced in."""
+    return st.one_of(
+        st.lists(
+            st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), min_size=1, max_size=8
+        ).map(lambda edits: _apply(data, edits)),
+        st.integers(1, len(data) - 1).map(lambda cut: data[:cut]),
+        st.binary(max_size=64).map(lambda junk: data[:40] + junk + data[40:]),
+    )
+
+
+def _apply(data, edits):
+    buffer = bytearray(data)
+    for index, value in edits:
+        buffer[index] = value
+    return bytes(buffer)
+
+
+def _sample_files():
+    from tests.images import files
+
+    return [files.jpeg(size=(64, 48)), files.rotated_with_gps(), files.palette_with_transparency()]
+
+
+# Pillow warns about the damaged EXIF it skips; that is expected here.
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@settings(max_examples=150, deadline=None)
+@given(data=st.sampled_from(_sample_files()).flatmap(corrupted))
+def test_corrupted_images_are_refused_with_a_message_or_accepted_cleanly(data):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from images.inspection import inspect_upload
+    from tips.attachments import clean_attachment
+
+    for check in (inspect_upload, clean_attachment):
+        try:
+            check(SimpleUploadedFile("photo.jpg", data))
+        except ValidationError as error:
+            assert error.messages and all(message.strip() for message in error.messages)
