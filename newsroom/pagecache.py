@@ -17,6 +17,7 @@ no-store response goes through untouched. Hits and misses both answer conditiona
 import contextvars
 import functools
 import hashlib
+import logging
 import pickle
 import re
 import threading
@@ -28,8 +29,11 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
+from redis.exceptions import RedisError
 
 from newsroom.cache import RedisCache
+
+logger = logging.getLogger(__name__)
 
 _tags = contextvars.ContextVar("page_cache_tags", default=None)
 # Every page shows the section menu, and may show any tag's or author's name.
@@ -81,11 +85,14 @@ class _Registry:
         full_key = cache.make_key(page_key)
         # A set outlives none of its pages by much: pages live at most PAGE_CACHE_SECONDS.
         lifetime = settings.PAGE_CACHE_SECONDS + 60
-        with client.pipeline(transaction=False) as pipe:
-            for tag in tags:
-                pipe.sadd(cache.make_key(_set_key(tag)), full_key)
-                pipe.expire(cache.make_key(_set_key(tag)), lifetime)
-            pipe.execute()
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                for tag in tags:
+                    pipe.sadd(cache.make_key(_set_key(tag)), full_key)
+                    pipe.expire(cache.make_key(_set_key(tag)), lifetime)
+                pipe.execute()
+        except RedisError:
+            cache.delete(page_key)  # unregistered pages must not be kept
 
     def pop(self, tags):
         """Forget these tags; delete every page registered under them."""
@@ -96,15 +103,20 @@ class _Registry:
             cache.delete_many(list(pages))
             return
         set_keys = [cache.make_key(_set_key(tag)) for tag in tags]
-        with client.pipeline(transaction=False) as pipe:
-            for key in set_keys:
-                pipe.smembers(key)
-            members = set().union(*pipe.execute())
-        with client.pipeline(transaction=False) as pipe:
-            if members:
-                pipe.delete(*members)
-            pipe.delete(*set_keys)
-            pipe.execute()
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                for key in set_keys:
+                    pipe.smembers(key)
+                members = set().union(*pipe.execute())
+            with client.pipeline(transaction=False) as pipe:
+                if members:
+                    pipe.delete(*members)
+                pipe.delete(*set_keys)
+                pipe.execute()
+        except RedisError:
+            # Redis away: nothing can be served from it now; entries it kept expire within
+            # PAGE_CACHE_SECONDS once it is back (see README).
+            logger.warning("Redis unavailable: the page cache purge of %s was skipped", tags)
 
 
 _registry = _Registry()
@@ -176,7 +188,10 @@ def _fresh_entry(key):
         entry = cache.get(key)
     else:
         # Straight to Redis: Django's per-call key validation costs as much as the read.
-        raw = client.get(cache.make_key(key))
+        try:
+            raw = client.get(cache.make_key(key))
+        except RedisError:
+            return None  # Redis away: render the page (newsroom/cache.py logs it)
         entry = pickle.loads(raw) if raw is not None else None
     if entry is None or time.time() >= entry["until"]:
         return None

@@ -151,6 +151,8 @@ if REDIS_URL:
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            # Fail fast when Redis is away: every call then counts as a miss (newsroom/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -361,3 +363,6 @@ TIPS_NOTIFY_EMAILS = env_list("TIPS_NOTIFY_EMAILS")
 # Behind a proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR; its last
 # entry is used). It is read only to compute the rate-limit key and then removed.
 TIPS_CLIENT_IP_HEADER = os.environ.get("TIPS_CLIENT_IP_HEADER", "").strip()
+# If the cache (Redis) is unreachable the rate limits cannot count: let requests through rather
+# than shut the tip line; the honeypot, the signed form token and CSRF still apply.
+RATELIMIT_FAIL_OPEN = True
