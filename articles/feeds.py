@@ -113,27 +113,33 @@ class LatestArticlesFeed(Feed):
         }
 
 
-class SectionFeed(LatestArticlesFeed):
+class ScopedFeed(LatestArticlesFeed):
+    """The latest articles of one section, tag or author, named by the URL's slug."""
+
+    scope_model = None
+    scope_filter = {}
+    cache_tag = ""
+
     def get_object(self, request, slug=None):
-        section = get_object_or_404(Section, slug=slug)
-        declare(request, f"section:{section.pk}")
-        return section
+        obj = get_object_or_404(self.scope_model, slug=slug, **self.scope_filter)
+        declare(request, f"{self.cache_tag}:{obj.pk}")
+        return obj
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"
+
+
+class SectionFeed(ScopedFeed):
+    scope_model = Section
+    cache_tag = "section"
 
     def narrow(self, articles, obj):
         return articles.filter(section=obj)
 
 
-class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug=None):
-        tag = get_object_or_404(Tag, slug=slug)
-        declare(request, f"tag:{tag.pk}")
-        return tag
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
+class TagFeed(ScopedFeed):
+    scope_model = Tag
+    cache_tag = "tag"
 
     def link(self, obj):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
@@ -142,14 +148,10 @@ class TagFeed(LatestArticlesFeed):
         return articles.tagged(obj)
 
 
-class AuthorFeed(LatestArticlesFeed):
-    def get_object(self, request, slug=None):
-        author = get_object_or_404(Author, slug=slug, is_active=True)
-        declare(request, f"author:{author.pk}")
-        return author
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
+class AuthorFeed(ScopedFeed):
+    scope_model = Author
+    scope_filter = {"is_active": True}
+    cache_tag = "author"
 
     def narrow(self, articles, obj):
         return articles.by_author(obj)

@@ -1,12 +1,12 @@
 """Whole-page cache for anonymous readers, with exact, tag-based invalidation.
 
-While a page renders, everything it shows declares a dependency tag (`depends_on("article:12")`:
-article URLs, author URLs and images do it themselves; list views add the lists they show, such
-as "section:3" or "home:es"). The finished page is stored in the cache (Redis when REDIS_URL is
-set) and registered under each of its tags. `purge("article:12", ...)` deletes every page
-registered under the tag, so every page that showed the article is gone at once, on every app
-server sharing the cache; a hit is then a single cache read. A page is also never kept past
-the next scheduled publication or expiry it should reflect (`PAGE_CACHE_NEXT_CHANGE`).
+Each cacheable view declares what its page shows as tags (`declare(request, "article:12",
+"section:3")`, or `cached_page("sitemap")` on function views); every page also carries ALWAYS
+(the menu and the names in bylines). The finished page is stored in the cache (Redis when
+REDIS_URL is set) and registered under each of its tags. `purge("article:12", ...)` deletes
+every page registered under the tag, so every page that showed the article is gone at once, on
+every app server sharing the cache; a hit is then a single cache read. A page is also never kept
+past the next scheduled publication or expiry it should reflect (`PAGE_CACHE_NEXT_CHANGE`).
 
 Only anonymous GET/HEAD requests for pages whose view declared tags are cached; anything with a
 session cookie (staff), a query string other than `?page=`, a cookie being set, or a private or
@@ -14,7 +14,6 @@ no-store response goes through untouched. Hits and misses both answer conditiona
 304 (ETag, and Last-Modified where the view set one).
 """
 
-import contextvars
 import functools
 import hashlib
 import logging
@@ -35,18 +34,10 @@ from newsroom.cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
-_tags = contextvars.ContextVar("page_cache_tags", default=None)
 # Every page shows the section menu, and may show any tag's or author's name.
 ALWAYS = ("sections", "tags", "authors", "site")
 # A purge this close before a render started may not have been seen by it: do not store.
 CLOCK_MARGIN = 2.0
-
-
-def depends_on(*tags):
-    """Declare that the page being rendered shows what these tags name."""
-    current = _tags.get()
-    if current is not None:
-        current.update(tags)
 
 
 def _stamp_key(tag):
@@ -225,24 +216,17 @@ class PageCacheMiddleware:
             return _conditional(request, self._from_entry(entry, "HIT"))
 
         started = time.time()
-        collected = set(ALWAYS)
-        context_token = _tags.set(collected)
-        try:
-            response = self.get_response(request)
-        finally:
-            _tags.reset(context_token)
-        if not _cacheable_response(response) or getattr(request, "page_cache_skip", False):
+        response = self.get_response(request)
+        declared = getattr(request, "page_cache_tags", None)
+        if not declared or not _cacheable_response(response):
             return response
-        if not getattr(request, "page_cache_tags", None):
-            return response
-        collected.update(request.page_cache_tags)
         self._prepare(response)
         entry = {
             "until": min(started + settings.PAGE_CACHE_SECONDS, next_change_at()),
             "content": response.content,
             "headers": list(response.items()),
         }
-        _store(key, entry, sorted(collected), started)
+        _store(key, entry, sorted(declared | set(ALWAYS)), started)
         response["X-Cache"] = "MISS"
         return _conditional(request, response)
 

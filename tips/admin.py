@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -230,18 +231,14 @@ class TipAdmin(DeskOnly, admin.ModelAdmin):
         chunks = crypto.decrypt_file_chunks(stored, base64.b64decode(meta["key"]), meta["size"])
         response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
         # Always a download, never rendered in the browser; the name travels encoded.
-        response["Content-Disposition"] = _attachment_disposition(meta["name"])
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=meta["name"]
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "no-store, private"
         response["Content-Length"] = str(meta["size"])
         return response
-
-
-def _attachment_disposition(name):
-    from django.utils.http import content_disposition_header
-
-    return content_disposition_header(as_attachment=True, filename=name)
 
 
 @admin.register(TipAccess)
