@@ -17,13 +17,14 @@ from articles import workflow
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Correction, Section
 from newsroom.admin_csp import NonceMediaMixin
+from newsroom.saving import KeepWorkOnFailedSave
 
 PRESENCE_SECONDS = 15 * 60
 TAG_SUGGESTIONS = 10
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
     list_display = ("name_es", "name_en", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_es", "name_en")
@@ -81,7 +82,7 @@ class ScheduleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(NonceMediaMixin, CompareVersionAdmin):
+class ArticleAdmin(KeepWorkOnFailedSave, NonceMediaMixin, CompareVersionAdmin):
     form = ArticleAdminForm
     list_display = (
         "thumbnail",

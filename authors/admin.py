@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from authors.models import Author, AuthorLink
+from newsroom.saving import KeepWorkOnFailedSave
 
 
 class AuthorLinkInline(admin.TabularInline):
@@ -9,7 +10,7 @@ class AuthorLinkInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
     list_display = ("name", "role", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "role")

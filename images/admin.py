@@ -18,6 +18,7 @@ from images import services
 from images.inspection import inspect_upload
 from images.models import Image
 from images.reports import image_use_by_agency_and_month
+from newsroom.saving import SAVE_FAILURES, KeepWorkOnFailedSave, atomic_with_files, note_failure
 
 EXPIRING_DAYS = 30
 MAX_FILES_PER_UPLOAD = 20
@@ -127,7 +128,7 @@ class RightsStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = (
         "thumbnail",
@@ -224,23 +225,40 @@ class ImageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = BulkUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            for upload, facts in form.inspected:
-                image = Image(file=upload)
-                services.prefill_from_metadata(image, facts.metadata)
-                services.store_image(image=image, facts=facts)
+            try:
+                with atomic_with_files():
+                    for upload, facts in form.inspected:
+                        image = Image(file=upload)
+                        services.prefill_from_metadata(image, facts.metadata)
+                        services.store_image(image=image, facts=facts)
+            except SAVE_FAILURES as error:
+                note_failure(error, "Image upload")
+                form.add_error(
+                    None,
+                    _(
+                        "Nothing was uploaded: the database or file storage failed while "
+                        "saving. Choose the files again and upload them in a moment."
+                    ),
+                )
+                return self.bulk_upload_page(request, form, status=503)
             messages.success(
                 request,
                 _("%(count)s images added. Add alt text where it is missing.")
                 % {"count": len(form.inspected)},
             )
             return redirect(reverse("admin:images_image_changelist") + "?rights=no_alt")
+        return self.bulk_upload_page(request, form)
+
+    def bulk_upload_page(self, request, form, status=200):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Upload images"),
             "form": form,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/images/image/bulk_upload.html", context)
+        return TemplateResponse(
+            request, "admin/images/image/bulk_upload.html", context, status=status
+        )
 
     def usage_csv_view(self, request):
         if not self.has_view_permission(request):

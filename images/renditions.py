@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 
 from images.models import Image, Rendition
+from newsroom.saving import atomic_with_files, save_file
 
 
 @dataclass(frozen=True)
@@ -83,53 +84,47 @@ def planned_sizes(image_size, crop):
 
 
 def create_renditions(image: Image) -> list[Rendition]:
-    """Make every missing rendition of `image`; on failure, remove the files written so far."""
+    """Make every missing rendition of `image`; if the transaction fails, its files go too."""
     existing = {(r.crop, r.format, r.width) for r in image.renditions.all()}
     # A fresh folder per batch: a remade rendition never reuses a URL caches may hold.
     batch = secrets.token_hex(4)
-    written = []
     created = []
-    try:
-        with image.file.open("rb") as handle, PILImage.open(handle) as source:
-            largest = max(max(crop.widths) for crop in CROPS)
-            if source.format in ("JPEG", "MPO"):
-                # Let the JPEG decoder skip detail no rendition needs (much faster on big files).
-                source.draft("RGB", (largest, largest))
-            picture = normalise(source)
-        with transaction.atomic():
-            for crop in CROPS:
-                box = crop_box(picture.size, crop.ratio, (image.focal_x, image.focal_y))
-                region = picture.crop(box)
-                # Downscale cascade: each width is made from the next larger one.
-                for width in sorted(planned_sizes(picture.size, crop), reverse=True):
-                    height = max(1, round(region.height * width / region.width))
-                    if width < region.width:
-                        region = region.resize(
-                            (width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+    with image.file.open("rb") as handle, PILImage.open(handle) as source:
+        largest = max(max(crop.widths) for crop in CROPS)
+        if source.format in ("JPEG", "MPO"):
+            # Let the JPEG decoder skip detail no rendition needs (much faster on big files).
+            source.draft("RGB", (largest, largest))
+        picture = normalise(source)
+    with atomic_with_files():
+        for crop in CROPS:
+            box = crop_box(picture.size, crop.ratio, (image.focal_x, image.focal_y))
+            region = picture.crop(box)
+            # Downscale cascade: each width is made from the next larger one.
+            for width in sorted(planned_sizes(picture.size, crop), reverse=True):
+                height = max(1, round(region.height * width / region.width))
+                if width < region.width:
+                    region = region.resize(
+                        (width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+                    )
+                for kind in crop.formats:
+                    if (crop.name, kind, width) in existing:
+                        continue
+                    name = save_file(
+                        default_storage,
+                        f"renditions/{image.pk}/{batch}/{crop.name}-{width}.{EXTENSIONS[kind]}",
+                        ContentFile(encode(region, kind)),
+                    )
+                    created.append(
+                        Rendition.objects.create(
+                            image=image,
+                            crop=crop.name,
+                            format=kind,
+                            width=region.width,
+                            height=region.height,
+                            file=name,
                         )
-                    for kind in crop.formats:
-                        if (crop.name, kind, width) in existing:
-                            continue
-                        name = default_storage.save(
-                            f"renditions/{image.pk}/{batch}/{crop.name}-{width}.{EXTENSIONS[kind]}",
-                            ContentFile(encode(region, kind)),
-                        )
-                        written.append(name)
-                        created.append(
-                            Rendition.objects.create(
-                                image=image,
-                                crop=crop.name,
-                                format=kind,
-                                width=region.width,
-                                height=region.height,
-                                file=name,
-                            )
-                        )
-            image.sync_variants()
-    except Exception:
-        for name in written:
-            default_storage.delete(name)
-        raise
+                    )
+        image.sync_variants()
     return created
 
 

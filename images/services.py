@@ -7,6 +7,7 @@ from django.db import transaction
 from images.inspection import UploadFacts
 from images.models import Image
 from images.renditions import create_renditions, delete_renditions
+from newsroom.saving import atomic_with_files, save_field_file
 
 PREFILLED_FIELDS = ("photographer", "agency", "source", "caption", "copyright_notice", "title")
 
@@ -24,30 +25,26 @@ def prefill_from_metadata(image: Image, metadata: dict) -> list[str]:
 
 
 def store_image(*, image: Image, facts: UploadFacts | None, recrop: bool = False) -> Image:
-    """Save the image and (re)make its renditions; on failure leave no row and no file behind.
+    """Save the image and (re)make its renditions; on failure leave no row and no file behind
+    (the original and renditions are written inside one atomic_with_files block).
 
     `facts` describe a newly uploaded file; `recrop` remakes renditions for a new focal point.
     Files that a replacement makes obsolete are removed only once the change is committed.
     """
     new_file = facts is not None
     old_name = None
-    if new_file:
-        if image.pk:
-            old_name = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
-        image.file.name = f"upload.{facts.extension}"
-        image.width, image.height = facts.width, facts.height
-    try:
-        with transaction.atomic():
-            image.save()
-            if new_file or recrop:
-                delete_renditions(image)
-                create_renditions(image)
-            if old_name and old_name != image.file.name:
-                transaction.on_commit(partial(image.file.storage.delete, old_name))
-    except Exception:
-        if new_file and image.file.name:
-            image.file.storage.delete(image.file.name)
-        raise
+    with atomic_with_files():
+        if new_file:
+            if image.pk:
+                old_name = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
+            save_field_file(image.file, f"upload.{facts.extension}", image.file.file)
+            image.width, image.height = facts.width, facts.height
+        image.save()
+        if new_file or recrop:
+            delete_renditions(image)
+            create_renditions(image)
+        if old_name and old_name != image.file.name:
+            transaction.on_commit(partial(image.file.storage.delete, old_name))
     return image
 
 

@@ -114,6 +114,17 @@ def make_article(db, section, author, make_image):
 
 
 @pytest.fixture
+def staff_groups(transactional_db):
+    """Recreate the groups the data migrations made: transactional tests empty every table."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("articles.migrations.0003_groups").grant_group_permissions(apps)
+    importlib.import_module("tips.migrations.0002_desk_permissions").grant_desk_permissions(apps)
+
+
+@pytest.fixture
 def make_staff(db):
     from django.contrib.auth.models import Group, User
 

@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from newsroom.saving import KeepWorkOnFailedSave
 from tips import crypto, services
 from tips.models import Tip, TipAccess, TipAttachment, TipMessage
 
@@ -99,7 +100,7 @@ class TipDeskForm(forms.ModelForm):
 
 
 @admin.register(Tip)
-class TipAdmin(DeskOnly, admin.ModelAdmin):
+class TipAdmin(DeskOnly, KeepWorkOnFailedSave, admin.ModelAdmin):
     form = TipDeskForm
     change_form_template = "admin/tips/tip/change_form.html"
     list_display = [

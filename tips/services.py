@@ -14,28 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from nacl.public import PublicKey
 
+from newsroom.saving import atomic_with_files, save_field_file
 from tips import crypto, receipts
 from tips.models import Tip, TipAccess, TipAttachment, TipMessage
 
 logger = logging.getLogger(__name__)
 
 
-class StoredFiles:
-    """Track files written during a transaction; delete them if it does not commit."""
-
-    def __init__(self):
-        self.names = []
-
-    def save(self, field, data):
-        field.save("attachment.bin", ContentFile(data), save=False)
-        self.names.append(field.name)
-
-    def discard(self):
-        for name in self.names:
-            default_storage.delete(name)
-
-
-def _attach(tip, message, files, stored):
+def _attach(tip, message, files):
     for clean in files:
         ciphertext, key = crypto.encrypt_file(clean.data)
         attachment = TipAttachment(
@@ -51,20 +37,8 @@ def _attach(tip, message, files, stored):
                 }
             ),
         )
-        stored.save(attachment.file, ciphertext)
+        save_field_file(attachment.file, "attachment.bin", ContentFile(ciphertext))
         attachment.save()
-
-
-def _write(work):
-    """Run `work(stored)` in a transaction; remove any file it wrote if the transaction fails."""
-    stored = StoredFiles()
-    try:
-        with transaction.atomic():
-            result = work(stored)
-    except BaseException:
-        stored.discard()
-        raise
-    return result
 
 
 def create_tip(*, text, article=None, contact=None, files=()):
@@ -76,7 +50,7 @@ def create_tip(*, text, article=None, contact=None, files=()):
     if article is not None:
         about = {"id": article.pk, "headline": article.headline, "url": article.get_absolute_url()}
 
-    def work(stored):
+    with atomic_with_files():
         tip = Tip.objects.create(
             receipt_hash=crypto.receipt_lookup_hash(code),
             source_key_salt=salt,
@@ -88,26 +62,22 @@ def create_tip(*, text, article=None, contact=None, files=()):
             kind=TipMessage.Kind.SOURCE,
             sealed=crypto.seal_json({"text": text, "article": about}),
         )
-        _attach(tip, message, files, stored)
+        _attach(tip, message, files)
         transaction.on_commit(notify_desk)
-        return tip
-
-    return _write(work), code
+    return tip, code
 
 
 def add_source_message(tip, *, text, files=()):
-    def work(stored):
+    with atomic_with_files():
         message = TipMessage.objects.create(
             tip=tip, kind=TipMessage.Kind.SOURCE, sealed=crypto.seal_json({"text": text})
         )
-        _attach(tip, message, files, stored)
+        _attach(tip, message, files)
         Tip.objects.filter(pk=tip.pk).update(
             has_unread=True, last_activity_on=timezone.localdate()
         )
         transaction.on_commit(notify_desk)
-        return message
-
-    return _write(work)
+    return message
 
 
 def add_desk_message(tip, *, user, text, kind):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_ratelimit.core import is_ratelimited
 
+from newsroom.saving import SAVE_FAILURES, note_failure
 from tips import crypto, followup, services
 from tips.attachments import TipUploadHandler
 from tips.forms import FollowUpForm, ReceiptCodeForm, TipForm
@@ -92,12 +93,18 @@ def submit(request):
     if not form.is_valid():
         form.data = form.renewed()
         return form_page(request, form, status=400)
-    tip, code = services.create_tip(
-        text=form.cleaned_data["message"],
-        article=form.cleaned_data["article"],
-        contact=form.contact(),
-        files=form.cleaned_data["attachments"],
-    )
+    try:
+        tip, code = services.create_tip(
+            text=form.cleaned_data["message"],
+            article=form.cleaned_data["article"],
+            contact=form.contact(),
+            files=form.cleaned_data["attachments"],
+        )
+    except SAVE_FAILURES as error:
+        # Nothing was kept (one transaction; its files removed). Say so, keep the text.
+        note_failure(error, "A tip")
+        form.data = form.renewed()
+        return form_page(request, form, status=503, not_stored=True)
     form.mark_sent()
     return render(
         request,
@@ -174,11 +181,12 @@ def thread_context(tip, source_key):
     return {"tip": tip, "entries": entries, "status_text": status_text}
 
 
-def show_thread(request, session, form=None, status=200, sent=False):
+def show_thread(request, session, form=None, status=200, sent=False, not_stored=False):
     tip, source_key, payload = session
     context = thread_context(tip, source_key) | {
         "form": form or FollowUpForm(),
         "sent": sent,
+        "not_stored": not_stored,
         "idle_minutes": settings.TIPS_FOLLOWUP_IDLE_SECONDS // 60,
     }
     response = render(request, "tips/follow_up.html", context, status=status)
@@ -191,9 +199,13 @@ def add_message(request, session):
     form = FollowUpForm(request.POST, request.FILES, upload_problems=upload_problems(request))
     if not form.is_valid():
         return show_thread(request, session, form=form, status=400)
-    services.add_source_message(
-        tip, text=form.cleaned_data["message"], files=form.cleaned_data["attachments"]
-    )
+    try:
+        services.add_source_message(
+            tip, text=form.cleaned_data["message"], files=form.cleaned_data["attachments"]
+        )
+    except SAVE_FAILURES as error:
+        note_failure(error, "A source's message")
+        return show_thread(request, session, form=form, status=503, not_stored=True)
     response = redirect(reverse("tips:follow-up") + "?sent=1")
     followup.renew(response, session[2])
     return response

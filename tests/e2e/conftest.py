@@ -1,4 +1,3 @@
-import importlib
 import os
 import shutil
 
@@ -34,12 +33,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def staff_groups(transactional_db):
-    """Recreate the groups the data migration made: transactional tests empty every table."""
-    from django.apps import apps
-
-    importlib.import_module("articles.migrations.0003_groups").grant_group_permissions(apps)
-    importlib.import_module("tips.migrations.0002_desk_permissions").grant_desk_permissions(apps)
+def _groups(staff_groups):
+    """Every browser test runs in a transactional database: bring the staff groups back."""
 
 
 def watch_csp(page):

@@ -176,11 +176,13 @@ def test_a_failure_while_making_renditions_leaves_no_row_and_no_file(
 
     monkeypatch.setattr("images.renditions.encode", broken)
     client.force_login(photo_editor)
-    client.raise_request_exception = False
 
-    response = upload(client, files.jpeg())
+    response = upload(client, files.jpeg(), caption="Pie de foto escrito a mano")
 
-    assert response.status_code == 500
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was saved: the database or file storage failed while saving." in html
+    assert "Pie de foto escrito a mano" in html
     assert not Image.objects.exists()
     assert stored_files(media_root) == []
 
