@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
+from taggit.models import Tag
 
 from articles import workflow
 from articles.models import Article, Section
@@ -96,6 +98,24 @@ class ArticleAdminForm(forms.ModelForm):
         if status is not None and self.user is not None and not workflow.can_publish(self.user):
             allowed = {Article.Status.DRAFT, Article.Status.IN_REVIEW, self.instance.status}
             status.choices = [choice for choice in status.choices if choice[0] in allowed]
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [tag for tag in tags if len(tag) > limit]
+        if too_long:
+            raise ValidationError(
+                _(
+                    "A tag can be at most %(limit)s characters long; "
+                    "this one is %(length)s: %(tag)s."
+                )
+                % {
+                    "limit": limit,
+                    "length": len(too_long[0]),
+                    "tag": Truncator(too_long[0]).chars(40),
+                }
+            )
+        return tags
 
     def clean(self):
         cleaned = super().clean()

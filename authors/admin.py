@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from authors.models import Author, AuthorLink
 from newsroom.saving import KeepWorkOnFailedSave
@@ -7,6 +8,8 @@ from newsroom.saving import KeepWorkOnFailedSave
 class AuthorLinkInline(admin.TabularInline):
     model = AuthorLink
     extra = 0
+    # A link typed without a scheme is taken as https://, the default from Django 6 on.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Author)
