@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install install-checkers test test-e2e lint format migrations-check messages clean bench
+.PHONY: run install install-checkers test test-e2e lint format migrations-check messages clean bench \
+	backup-check load
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -44,6 +45,27 @@ bench: install
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432"; exit 1; }
 	@redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is not running on 127.0.0.1:6379"; exit 1; }
 	$(BIN)/python benchmarks/pages.py $(BENCH_ARGS)
+
+# Load test (PostgreSQL and Redis needed): readers, editors and sources at once on a scratch
+# database; fails on any error or lost write; records benchmarks/RESULTS.md (LOAD_ARGS=--help).
+load: install
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432"; exit 1; }
+	@redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is not running on 127.0.0.1:6379"; exit 1; }
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)
+
+# Backup check: dumps the PostgreSQL database in DATABASE_URL (pg_dump --format=custom) and
+# archives MEDIA_ROOT (tar), restores both into scratch copies (database <name>_restore_check,
+# dropped afterwards) and compares row counts and file digests; any difference fails. See
+# docs/operations.md. BACKUP_CHECK_ARGS="--backup-dir DIR" keeps the backup it made.
+backup-check: install
+	@case "$$DATABASE_URL" in \
+	postgres://*|postgresql://*|pgsql://*|postgis://*) ;; \
+	"") echo "DATABASE_URL is not set: backup-check needs PostgreSQL, e.g." \
+		"DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make backup-check"; exit 1 ;; \
+	*) echo "DATABASE_URL is not a postgres:// URL: backup-check works on PostgreSQL only" \
+		"(SQLite: see docs/operations.md)"; exit 1 ;; \
+	esac
+	$(BIN)/python manage.py backup_check $(BACKUP_CHECK_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
