@@ -21,5 +21,9 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # Time, method and path (no query), status, bytes, duration. Deliberately no %(h)s (address),
 # %(a)s (user agent), %(f)s (referrer) or %(q)s (query string).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# gunicorn's control socket (for `gunicornc`) has one fixed default path per user, so two app
+# servers on one machine would take it from each other: off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 # Request bodies: tip attachments are limited in the app; the proxy in front enforces the total.
 limit_request_line = 8190
