@@ -7,17 +7,20 @@ new tokens (see newsroom/pagecache.py).
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from taggit.models import Tag, TaggedItem
 
 from articles.models import NAVIGATION_CACHE_KEY, Article, Byline, Correction, Section
 from authors.models import Author
 from images.models import Image
-from newsroom.pagecache import purge
+from newsroom.pagecache import ALWAYS, purge
 
 LISTING_TAGS = ("home", "archive", "corrections")
 VISIBLE = {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}
@@ -78,7 +81,14 @@ def article_deleted(sender, instance, **kwargs):
     tags |= {f"{name}:{instance.language}" for name in LISTING_TAGS}
     if instance.section_id:
         tags.add(f"section:{instance.section_id}")
-    transaction.on_commit(lambda: purge(*tags))
+    # After the commit the row is gone: tell the CDN its address now.
+    paths = []
+    if settings.CDN_PURGE_URL:
+        try:
+            paths.append(instance.get_absolute_url())
+        except ObjectDoesNotExist:  # its section went first
+            pass
+    transaction.on_commit(lambda: purge(*tags, paths=paths))
 
 
 def byline_changed(sender, instance, **kwargs):
@@ -149,6 +159,68 @@ def connect():
         )
         signal.connect(everywhere("tags"), sender=Tag, weak=False, dispatch_uid=uid + "tag")
     post_save.connect(correction_saved, sender=Correction, dispatch_uid=uid + "correction")
+
+
+def tag_paths(tags):
+    """Addresses of the pages that show what these page-cache tags name, cached or not.
+
+    For the CDN purge (newsroom/tasks.py): a CDN may hold pages this server never cached, or
+    cached on another app server with the local-memory cache. An article gives its own page and
+    its day, month and year archives; a section, tag or author its page and feeds in each
+    language; `home:es` the home page and main feeds; `corrections:es` the corrections log;
+    `sitemap` the sitemap index, the articles sitemap and the news sitemap; the tags on every
+    page (`sections`, `tags`, `authors`, `site`) the home pages. Other pages (page 2 and on,
+    archives of other days) are purged when this site cached them (newsroom/pagecache.py).
+    """
+    codes = [code for code, _name in settings.LANGUAGES]
+    ids = {"article": set(), "section": set(), "tag": set(), "author": set()}
+    paths = set()
+
+    def add(language, name, **kwargs):
+        with translation.override(language):
+            paths.add(reverse(name, kwargs=kwargs or None))
+
+    for tag in tags:
+        kind, _, value = tag.partition(":")
+        if kind in ids and value.isdigit():
+            ids[kind].add(int(value))
+        elif kind in ("home", "corrections") and value in codes:
+            names = ("home", "feed", "feed-atom") if kind == "home" else ("corrections",)
+            for name in names:
+                add(value, f"articles:{name}")
+        elif kind == "sitemap":
+            paths.add(reverse("sitemap"))
+            paths.add(reverse("sitemap-section", kwargs={"section": "articles"}))
+            paths.add(reverse("news-sitemap"))
+        elif kind in ALWAYS:
+            for code in codes:
+                add(code, "articles:home")
+    articles = Article.objects.filter(pk__in=ids["article"]).select_related("section")
+    for article in articles.only("slug", "language", "published_at", "section__slug"):
+        paths.add(article.get_absolute_url())
+        if article.published_at:
+            day = timezone.localtime(article.published_at)
+            add(article.language, "articles:archive-year", year=day.year)
+            add(article.language, "articles:archive-month", year=day.year, month=day.month)
+            add(
+                article.language,
+                "articles:archive-day",
+                year=day.year,
+                month=day.month,
+                day=day.day,
+            )
+    lists = (
+        ("section", Section, "articles:section", "articles:section-feed", "articles:section-atom"),
+        ("tag", Tag, "articles:tag", "articles:tag-feed", "articles:tag-atom"),
+        ("author", Author, "authors:detail", "authors:feed", "authors:atom"),
+    )
+    for kind, model, *names in lists:
+        slugs = model.objects.filter(pk__in=ids[kind]).values_list("slug", flat=True)
+        for slug in slugs:
+            for code in codes:
+                for name in names:
+                    add(code, name, slug=slug)
+    return sorted(paths)
 
 
 def next_change_at():

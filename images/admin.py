@@ -22,6 +22,9 @@ from newsroom.saving import SAVE_FAILURES, KeepWorkOnFailedSave, atomic_with_fil
 
 EXPIRING_DAYS = 30
 MAX_FILES_PER_UPLOAD = 20
+RENDITIONS_PENDING = gettext_lazy(
+    "Renditions are being made; the image appears on pages once they are ready."
+)
 
 
 class ImageAdminForm(forms.ModelForm):
@@ -204,6 +207,8 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
                 )
         recrop = change and bool({"focal_x", "focal_y"} & set(form.changed_data))
         services.store_image(image=obj, facts=facts, recrop=recrop)
+        if obj.renditions_pending:
+            messages.info(request, RENDITIONS_PENDING)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:
@@ -225,12 +230,14 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
             raise PermissionDenied
         form = BulkUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            pending = 0
             try:
                 with atomic_with_files():
                     for upload, facts in form.inspected:
                         image = Image(file=upload)
                         services.prefill_from_metadata(image, facts.metadata)
                         services.store_image(image=image, facts=facts)
+                        pending += image.renditions_pending
             except SAVE_FAILURES as error:
                 note_failure(error, "Image upload")
                 form.add_error(
@@ -246,6 +253,8 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
                 _("%(count)s images added. Add alt text where it is missing.")
                 % {"count": len(form.inspected)},
             )
+            if pending:
+                messages.info(request, RENDITIONS_PENDING)
             return redirect(reverse("admin:images_image_changelist") + "?rights=no_alt")
         return self.bulk_upload_page(request, form)
 
@@ -297,7 +306,12 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("size"))
     def dimensions(self, obj):
-        return f"{obj.width} × {obj.height} px" if obj.width else "—"
+        if not obj.width:
+            return "—"
+        size = f"{obj.width} × {obj.height} px"
+        if obj.pk and not obj.variants:
+            return f"{size}. {RENDITIONS_PENDING}"
+        return size
 
     @admin.display(description=gettext_lazy("caption"), ordering="caption")
     def short_caption(self, obj):

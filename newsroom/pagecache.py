@@ -21,9 +21,11 @@ import pickle
 import re
 import threading
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -48,11 +50,17 @@ def _set_key(tag):
     return f"pc:pages:{tag}"
 
 
+def _paths_key(tag):
+    return f"pc:paths:{tag}"
+
+
 class _Registry:
     """Which cached pages declared which tag, so a purge deletes exactly those pages.
 
     With Redis, atomic set operations on the shared server (every app server sees the same
     registry); with the local-memory cache, a dict in this process, like the cache itself.
+    Each tag also records the paths (with their `?page=N`) of its pages, which a purge returns
+    for the CDN (newsroom/cdn.py).
     """
 
     def __init__(self):
@@ -66,55 +74,73 @@ class _Registry:
             return backend._cache.get_client(write=True)
         return None
 
-    def add(self, page_key, tags):
+    def add(self, page_key, tags, path=None):
         client = self.redis()
         if client is None:
             with self.lock:
                 for tag in tags:
-                    self.local.setdefault(tag, set()).add(page_key)
+                    self.local.setdefault(tag, {})[page_key] = path
             return
         full_key = cache.make_key(page_key)
         # A set outlives none of its pages by much: pages live at most PAGE_CACHE_SECONDS.
         lifetime = settings.PAGE_CACHE_SECONDS + 60
+        # A CDN may keep a copy of a page for PAGE_CACHE_CDN_SECONDS after its last hit here.
+        paths_lifetime = lifetime + settings.PAGE_CACHE_CDN_SECONDS
         try:
             with client.pipeline(transaction=False) as pipe:
                 for tag in tags:
                     pipe.sadd(cache.make_key(_set_key(tag)), full_key)
                     pipe.expire(cache.make_key(_set_key(tag)), lifetime)
+                    if path is not None:
+                        pipe.sadd(cache.make_key(_paths_key(tag)), path)
+                        pipe.expire(cache.make_key(_paths_key(tag)), paths_lifetime)
                 pipe.execute()
         except RedisError:
             cache.delete(page_key)  # unregistered pages must not be kept
 
     def pop(self, tags):
-        """Forget these tags; delete every page registered under them."""
+        """Forget these tags; delete every page registered under them; return their paths."""
         client = self.redis()
         if client is None:
             with self.lock:
-                pages = set().union(*(self.local.pop(tag, set()) for tag in tags))
+                pages = {}
+                for tag in tags:
+                    pages.update(self.local.pop(tag, {}))
             cache.delete_many(list(pages))
-            return
+            return {path for path in pages.values() if path is not None}
         set_keys = [cache.make_key(_set_key(tag)) for tag in tags]
+        paths_keys = [cache.make_key(_paths_key(tag)) for tag in tags]
         try:
             with client.pipeline(transaction=False) as pipe:
-                for key in set_keys:
+                for key in (*set_keys, *paths_keys):
                     pipe.smembers(key)
-                members = set().union(*pipe.execute())
+                found = pipe.execute()
+            members = set().union(*found[: len(set_keys)])
+            paths = set().union(*found[len(set_keys) :])
             with client.pipeline(transaction=False) as pipe:
                 if members:
                     pipe.delete(*members)
-                pipe.delete(*set_keys)
+                pipe.delete(*set_keys, *paths_keys)
                 pipe.execute()
         except RedisError:
             # Redis away: nothing can be served from it now; entries it kept expire within
             # PAGE_CACHE_SECONDS once it is back (see README).
             logger.warning("Redis unavailable: the page cache purge of %s was skipped", tags)
+            return set()
+        return {path.decode("utf-8", "surrogateescape") for path in paths}
 
 
 _registry = _Registry()
 
 
-def purge(*tags):
-    """Delete every cached page that declared any of these tags, on every app server."""
+def purge(*tags, paths=()):
+    """Delete every cached page that declared any of these tags, on every app server.
+
+    With CDN_PURGE_URL set, a task then asks the CDN to drop the paths of those pages, the
+    pages showing the tags' content whether cached here or not (PAGE_CACHE_TAG_PATHS), and
+    `paths`, pages the caller knows of that a lookup after the commit cannot find (a deleted
+    article's address).
+    """
     tags = set(tags)
     if not tags:
         return
@@ -122,17 +148,59 @@ def purge(*tags):
     cache.set_many(
         {_stamp_key(tag): time.time() for tag in tags}, timeout=settings.PAGE_CACHE_SECONDS + 60
     )
-    _registry.pop(tags)
+    purged = _registry.pop(tags)
     cache.delete("pc:next-change")
+    if settings.CDN_PURGE_URL:
+        pending = _cdn_pending.get()
+        if pending is None:
+            _purge_cdn(purged | set(paths), tags)
+        else:
+            pending[0].update(purged, paths)
+            pending[1].update(tags)
 
 
-def _store(key, entry, tags, started):
+# CDN purges asked for while a request is handled are sent once, when it has finished: one
+# admin save purges several times (the article, its bylines, its tags). Elsewhere (the worker,
+# commands) each purge is sent at once.
+_cdn_pending = ContextVar("cdn_pending", default=None)
+
+
+def _collect_cdn_purges(**kwargs):
+    _cdn_pending.set((set(), set()))
+
+
+def _send_cdn_purges(**kwargs):
+    pending = _cdn_pending.get()
+    _cdn_pending.set(None)
+    if pending and (pending[0] or pending[1]):
+        _purge_cdn(*pending)
+
+
+request_started.connect(_collect_cdn_purges, dispatch_uid="pagecache-collect-cdn-purges")
+request_finished.connect(_send_cdn_purges, dispatch_uid="pagecache-send-cdn-purges")
+
+
+def _purge_cdn(paths, tags):
+    """Queue the CDN purge task (newsroom/tasks.py); a failure to queue is logged, not raised."""
+    from newsroom.tasks import enqueue_on_commit, purge_cdn
+
+    try:
+        enqueue_on_commit(purge_cdn, sorted(paths), sorted(tags))
+    except Exception as error:  # a purge must never break the save that caused it
+        logger.warning(
+            "The CDN purge of %s could not be queued: %s", sorted(paths), type(error).__name__
+        )
+
+
+def _store(key, entry, tags, started, path=None):
     """Keep a rendered page unless a purge of one of its tags overlapped its render."""
     cache.set(key, entry, timeout=max(1, int(entry["until"] - time.time())))
-    _registry.add(key, tags)
+    _registry.add(key, tags, path)
     # Checked after registering, so a purge is either seen here or finds the page registered.
     stamps = cache.get_many([_stamp_key(tag) for tag in tags])
-    if any(stamp >= started - CLOCK_MARGIN for stamp in stamps.values()):
+    # With a read replica, a render this soon after a purge may have read data from before it.
+    margin = CLOCK_MARGIN + settings.DATABASE_REPLICA_MAX_LAG_SECONDS
+    if any(stamp >= started - margin for stamp in stamps.values()):
         cache.delete(key)
         return False
     return True
@@ -226,7 +294,11 @@ class PageCacheMiddleware:
             "content": response.content,
             "headers": list(response.items()),
         }
-        _store(key, entry, sorted(declared | set(ALWAYS)), started)
+        path = request.get_full_path()
+        if not _store(key, entry, sorted(declared | set(ALWAYS)), started, path):
+            # Rendered while (or, with a lagging replica, just after) a purge of what it shows:
+            # a CDN must not keep it either; it asks again next time.
+            patch_cache_control(response, s_maxage=0, must_revalidate=True)
         response["X-Cache"] = "MISS"
         return _conditional(request, response)
 

@@ -11,6 +11,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.storage_url import parse_media_storage_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
@@ -78,6 +80,9 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_prose_editor",
+    # Background work: the backport of Django 6's django.tasks and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "images",
     "authors",
     "articles",
@@ -88,6 +93,8 @@ MIDDLEWARE = [
     # First: strips the address, user agent and referrer from tip-line requests before anything
     # else (logging, error reports, other middleware) can see them.
     "tips.middleware.TipPrivacyMiddleware",
+    # Chooses the database this request reads: a read replica for anonymous public pages.
+    "newsroom.replica.ReplicaMiddleware",
     # Stores pages for anonymous readers (with every header the middleware below adds) and
     # answers hits that reach Django; wsgi.py answers most hits before Django (FastPath).
     "newsroom.pagecache.PageCacheMiddleware",
@@ -141,6 +148,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica (newsroom/replica.py): anonymous readers' public pages read from it; the admin,
+# the tip line, staff (anyone with a session) and every write use the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+DATABASE_REPLICA_MAX_LAG_SECONDS = 0.0
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the replica alias from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # How far behind the replica may be; pages rendered this soon after a purge are not cached.
+    DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache
@@ -165,6 +187,31 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # s-maxage for a CDN in front; 0 makes it revalidate every time (cheap 304s with the ETag).
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "0"))
 PAGE_CACHE_NEXT_CHANGE = "articles.caching.next_change_at"
+# Pages a purge of some tags changes, whether or not this server cached them (for the CDN).
+PAGE_CACHE_TAG_PATHS = "articles.caching.tag_paths"
+# CDN purge hook (newsroom/cdn.py): after a purge, POST {"paths": [...]} to this URL (empty: off),
+# with "Authorization: Bearer <token>" when a token is set. Runs as a background task.
+CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "").strip()
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "").strip()
+CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "5"))
+if CDN_PURGE_URL and not CDN_PURGE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("CDN_PURGE_URL must be an http:// or https:// URL.")
+
+# Background work (django-tasks, Django's task interface): by default every task runs inline,
+# in the request that enqueues it, once its transaction commits. TASKS_BACKEND=database stores
+# tasks in the database for `manage.py db_worker` to run (README, "Background work").
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip().lower() or "immediate"
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# With a worker, renditions of images with more pixels than this are made in the background.
+RENDITIONS_IN_BACKGROUND_PIXELS = int(
+    os.environ.get("RENDITIONS_IN_BACKGROUND_PIXELS", str(24_000_000))
+)
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [
@@ -224,9 +271,17 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Outside production Django serves uploaded media itself so `make run` shows images; in production
 # the web server or object storage does.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=not PRODUCTION)
+# MEDIA_STORAGE_URL=s3://BUCKET/PREFIX?… puts media on S3-compatible object storage instead
+# (newsroom/storage_url.py, newsroom/storage.py); credentials come from AWS_* variables only.
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "").strip()
+MEDIA_STORAGE = parse_media_storage_url(MEDIA_STORAGE_URL) if MEDIA_STORAGE_URL else None
+SERVE_MEDIA = not MEDIA_STORAGE and env_bool("DJANGO_SERVE_MEDIA", default=not PRODUCTION)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        MEDIA_STORAGE.storage
+        if MEDIA_STORAGE
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -251,6 +306,8 @@ _MEDIA_ORIGINS = (
     if (MEDIA_URL.startswith("http"))
     else []
 )
+# On object storage: the bucket's address (signed originals in the admin) and the custom domain.
+_MEDIA_ORIGINS += MEDIA_STORAGE.origins if MEDIA_STORAGE else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

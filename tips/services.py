@@ -63,7 +63,7 @@ def create_tip(*, text, article=None, contact=None, files=()):
             sealed=crypto.seal_json({"text": text, "article": about}),
         )
         _attach(tip, message, files)
-        transaction.on_commit(notify_desk)
+        notify_desk_later()
     return tip, code
 
 
@@ -76,7 +76,7 @@ def add_source_message(tip, *, text, files=()):
         Tip.objects.filter(pk=tip.pk).update(
             has_unread=True, last_activity_on=timezone.localdate()
         )
-        transaction.on_commit(notify_desk)
+        notify_desk_later()
     return message
 
 
@@ -123,6 +123,16 @@ def record_access(tip, user):
     TipAccess.objects.create(tip=tip, user=user)
     if tip.has_unread:
         Tip.objects.filter(pk=tip.pk).update(has_unread=False)
+
+
+def notify_desk_later():
+    """Queue the desk's notification (tips/tasks.py) for when this transaction commits."""
+    if not settings.TIPS_NOTIFY_EMAILS:
+        return
+    from newsroom.tasks import enqueue_on_commit
+    from tips.tasks import notify_desk as notify_desk_task
+
+    enqueue_on_commit(notify_desk_task)
 
 
 def notify_desk():

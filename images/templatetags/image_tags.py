@@ -20,3 +20,9 @@ def picture(image, crop="original", sizes="100vw", lazy=False, alt=None):
         "sizes": sizes,
         "lazy": lazy,
     }
+
+
+@register.filter
+def absolute_url(url, request):
+    """`url` on this site's host, or as it is when already absolute (media on object storage)."""
+    return request.build_absolute_uri(url)

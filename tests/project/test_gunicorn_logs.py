@@ -1,20 +1,10 @@
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.scale.servers import manage, start_app_server
 
 
 @pytest.fixture
@@ -23,29 +13,12 @@ def gunicorn(tmp_path):
     env = os.environ | {
         "DJANGO_VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
-        "GUNICORN_ERROR_LOG": str(tmp_path / "error.log"),
     }
     env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/robots.txt", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url, tmp_path / "access.log"
-    server.terminate()
-    server.wait(timeout=10)
+    manage(env, "migrate", "--noinput", "-v0")
+    server = start_app_server(env, tmp_path / "var")
+    yield server.url, server.access_log
+    server.stop()
 
 
 def test_access_log_leaves_out_address_agent_referrer_and_query(gunicorn):
