@@ -1,7 +1,8 @@
 """gunicorn settings for the newsroom (read automatically from the working directory).
 
 The access log never records who asked: no client address, no user agent, no referrer, and no
-query string, for every URL (the tip line above all). Override with GUNICORN_* variables.
+query string, for any URL; and it has no line at all for the tip line. Override with
+GUNICORN_* variables.
 """
 
 import os
@@ -21,6 +22,8 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # Time, method and path (no query), status, bytes, duration. Deliberately no %(h)s (address),
 # %(a)s (user agent), %(f)s (referrer) or %(q)s (query string).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# And no line at all for the tip line: not even the time a source sent something.
+logger_class = "newsroom.gunicorn_logging.AccessLogWithoutTipLine"
 # gunicorn's control socket (for `gunicornc`) has one fixed default path per user, so two app
 # servers on one machine would take it from each other: off unless a path is given.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")

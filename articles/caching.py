@@ -57,7 +57,7 @@ def article_tags(*article_ids):
 
 
 def purge_article(article_id, *extra):
-    transaction.on_commit(lambda: purge(*article_tags(article_id), *extra))
+    transaction.on_commit(lambda: purge(*article_tags(article_id), *extra), robust=True)
 
 
 def remember_previous_state(sender, instance, **kwargs):
@@ -88,12 +88,12 @@ def article_deleted(sender, instance, **kwargs):
             paths.append(instance.get_absolute_url())
         except ObjectDoesNotExist:  # its section went first
             pass
-    transaction.on_commit(lambda: purge(*tags, paths=paths))
+    transaction.on_commit(lambda: purge(*tags, paths=paths), robust=True)
 
 
 def byline_changed(sender, instance, **kwargs):
     author = f"author:{instance.author_id}"
-    transaction.on_commit(lambda: purge(*article_tags(instance.article_id), author))
+    transaction.on_commit(lambda: purge(*article_tags(instance.article_id), author), robust=True)
 
 
 def correction_saved(sender, instance, **kwargs):
@@ -104,7 +104,7 @@ def tagged_item_changed(sender, instance, **kwargs):
     if instance.content_type.model_class() is not Article:
         return
     tag = f"tag:{instance.tag_id}"
-    transaction.on_commit(lambda: purge(*article_tags(instance.object_id), tag))
+    transaction.on_commit(lambda: purge(*article_tags(instance.object_id), tag), robust=True)
 
 
 def image_changed(sender, instance, **kwargs):
@@ -120,13 +120,13 @@ def image_changed(sender, instance, **kwargs):
         }
         purge(*tags)
 
-    transaction.on_commit(done)
+    transaction.on_commit(done, robust=True)
 
 
 def author_changed(sender, instance, **kwargs):
     # Names and roles appear in bylines on every kind of page.
     tag = f"author:{instance.pk}"
-    transaction.on_commit(lambda: purge(tag, "authors"))
+    transaction.on_commit(lambda: purge(tag, "authors"), robust=True)
 
 
 def everywhere(name):
@@ -138,7 +138,7 @@ def everywhere(name):
 
         if sender is Section:
             cache.delete(NAVIGATION_CACHE_KEY)
-        transaction.on_commit(done)
+        transaction.on_commit(done, robust=True)
 
     return changed
 

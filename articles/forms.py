@@ -115,6 +115,15 @@ class ArticleAdminForm(forms.ModelForm):
                     "tag": Truncator(too_long[0]).chars(40),
                 }
             )
+        # The tag's address (taggit's slug, "_N" added on a clash) must fit its column too:
+        # some characters expand ("ﬃ" becomes "ffi").
+        slug_limit = Tag._meta.get_field("slug").max_length - len("_999")
+        for tag in tags:
+            if len(Tag().slugify(tag)) > slug_limit:
+                raise ValidationError(
+                    _("This tag makes too long a web address; shorten it: %(tag)s.")
+                    % {"tag": Truncator(tag).chars(40)}
+                )
         return tags
 
     def clean(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles.html import reading_minutes, sanitize_body, word_count
+from newsroom.replica import reading_primary
 
 
 class Language(models.TextChoices):
@@ -26,7 +27,9 @@ def navigation_sections():
     """Every section, in menu order, from the cache (emptied whenever a section changes)."""
     sections = cache.get(NAVIGATION_CACHE_KEY)
     if sections is None:
-        sections = list(Section.objects.all())
+        # From the primary: kept until a section changes, it must not come from a lagging replica.
+        with reading_primary():
+            sections = list(Section.objects.all())
         cache.set(NAVIGATION_CACHE_KEY, sections, timeout=None)
     return sections
 

@@ -18,12 +18,18 @@ from images import services
 from images.inspection import inspect_upload
 from images.models import Image
 from images.reports import image_use_by_agency_and_month
+from images.tasks import make_renditions
 from newsroom.saving import SAVE_FAILURES, KeepWorkOnFailedSave, atomic_with_files, note_failure
+from newsroom.tasks import enqueue_on_commit
 
 EXPIRING_DAYS = 30
 MAX_FILES_PER_UPLOAD = 20
 RENDITIONS_PENDING = gettext_lazy(
     "Renditions are being made; the image appears on pages once they are ready."
+)
+RENDITIONS_MISSING = gettext_lazy(
+    "No renditions yet: readers see a placeholder. If this lasts, choose the image in the list "
+    "and run “Make missing renditions”."
 )
 
 
@@ -147,6 +153,7 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ("preview", "dimensions", "credit_line")
     list_per_page = 50
+    actions = ["make_missing_renditions"]
     fieldsets = (
         (None, {"fields": ("file", "preview", "dimensions", ("focal_x", "focal_y"))}),
         (gettext_lazy("Description"), {"fields": ("title", "alt_text", "caption")}),
@@ -304,13 +311,25 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
             _("Click the picture to set the focal point that crops keep in frame."),
         )
 
+    @admin.action(description=gettext_lazy("Make missing renditions"), permissions=["change"])
+    def make_missing_renditions(self, request, queryset):
+        """Queue (or, without a worker, make) the renditions an image lacks: after a failed
+        background run, or for images stored before a new size was added."""
+        images = list(queryset.values_list("pk", flat=True))
+        for image_id in images:
+            enqueue_on_commit(make_renditions, image_id)
+        messages.success(
+            request,
+            _("Missing renditions requested for %(count)s image(s).") % {"count": len(images)},
+        )
+
     @admin.display(description=gettext_lazy("size"))
     def dimensions(self, obj):
         if not obj.width:
             return "—"
         size = f"{obj.width} × {obj.height} px"
         if obj.pk and not obj.variants:
-            return f"{size}. {RENDITIONS_PENDING}"
+            return f"{size}. {RENDITIONS_MISSING}"
         return size
 
     @admin.display(description=gettext_lazy("caption"), ordering="caption")

@@ -103,6 +103,17 @@ class Image(models.Model):
     def __str__(self):
         return self.title or self.caption[:60] or self.file.name
 
+    def save(self, *args, **kwargs):
+        # `variants` is written by sync_variants() alone: an editor's form loaded before a
+        # background task made the renditions must not write its stale copy back over them.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "variants"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def credit_line(self):
         if self.credit_override.strip():

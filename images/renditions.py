@@ -138,4 +138,4 @@ def delete_renditions(image: Image) -> None:
         for name in names:
             default_storage.delete(name)
 
-    transaction.on_commit(remove_files)
+    transaction.on_commit(remove_files, robust=True)

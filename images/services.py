@@ -1,7 +1,5 @@
 """Image library operations that touch both the database and file storage."""
 
-from functools import partial
-
 from django.conf import settings
 from django.db import transaction
 
@@ -63,7 +61,13 @@ def store_image(*, image: Image, facts: UploadFacts | None, recrop: bool = False
             else:
                 create_renditions(image)
         if old_name and old_name != image.file.name:
-            transaction.on_commit(partial(image.file.storage.delete, old_name))
+            storage = image.file.storage
+
+            def remove_old_original():
+                storage.delete(old_name)
+
+            # A function, not a partial: Django's robust on_commit logs the callback's name.
+            transaction.on_commit(remove_old_original, robust=True)
     return image
 
 
@@ -77,4 +81,4 @@ def delete_image_files(image: Image) -> None:
             if name:
                 storage.delete(name)
 
-    transaction.on_commit(remove)
+    transaction.on_commit(remove, robust=True)

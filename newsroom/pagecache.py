@@ -33,6 +33,7 @@ from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
 
 from newsroom.cache import RedisCache
+from newsroom.replica import reading_primary
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +211,8 @@ def next_change_at():
     """When the next scheduled publication, expiry or rights end will change some page."""
     value = cache.get("pc:next-change")
     if value is None:
-        value = import_string(settings.PAGE_CACHE_NEXT_CHANGE)() or float("inf")
+        with reading_primary():  # cached for every page: never from a lagging replica
+            value = import_string(settings.PAGE_CACHE_NEXT_CHANGE)() or float("inf")
         cache.set("pc:next-change", value, timeout=settings.PAGE_CACHE_SECONDS)
     return value
 

@@ -13,6 +13,7 @@ not stored, so a page rendered from a replica that had not caught up is never ke
 """
 
 import re
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -45,6 +46,17 @@ class ReplicaRouter:
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # The replica follows the primary; migrations run on the primary only.
         return db == "default"
+
+
+@contextmanager
+def reading_primary():
+    """Read the primary inside this block, whatever the request: for values cached for everyone
+    (the section menu, the next scheduled change), which a lagging replica would keep stale."""
+    token = _use_replica.set(False)
+    try:
+        yield
+    finally:
+        _use_replica.reset(token)
 
 
 def may_read_replica(request):

@@ -1,8 +1,10 @@
 """Saving that survives faults: a failed save leaves no rows, no files, and loses no typing.
 
 `atomic_with_files()` is `transaction.atomic()` that also remembers the files written inside it
-(through `track()`); if the block does not commit (an error, a dropped database connection, a
-failed COMMIT) those files are deleted again. Blocks nest: an inner block that succeeds hands its
+(through `track()`); if the block fails before it commits (an error, a dropped database
+connection) those files are deleted again. If COMMIT itself fails the outcome is unknown and the
+files stay (rows may refer to them; `purge_tips` sweeps tip files no row refers to), and a step
+that fails after a commit never touches them. Blocks nest: an inner block that succeeds hands its
 files to the outer one, so they go if the outer transaction fails later. The outermost
 transaction around a save must be one of these blocks, which is why the admin mixin below wraps
 the whole change form in one.
@@ -63,12 +65,29 @@ def atomic_with_files(using=None):
     stack = _state.__dict__.setdefault("stack", [])
     written = []
     stack.append(written)
+    outcome = {"failed_inside": False, "committed": False}
     try:
         with transaction.atomic(using=using):
-            yield
+            if len(stack) == 1:
+                # Runs first after COMMIT: from then on the rows exist and so must their files.
+                transaction.on_commit(lambda: outcome.update(committed=True), using=using)
+            try:
+                yield
+            except BaseException:
+                outcome["failed_inside"] = True
+                raise
     except BaseException:
         stack.pop()
-        discard(written)
+        if outcome["failed_inside"]:
+            discard(written)
+        elif outcome["committed"]:
+            logger.error("A step after a committed save failed; its files are kept.")
+        else:
+            # COMMIT itself failed (a connection lost then): the rows may exist or not, so the
+            # files stay; `purge_tips` removes tip files no row refers to.
+            logger.error(
+                "A commit failed with an unknown outcome; its %s file(s) are kept.", len(written)
+            )
         raise
     stack.pop()
     if stack:

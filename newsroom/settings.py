@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.storage_url import parse_media_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name, default=""):
+    """An environment variable, stripped; `default` when it is unset or empty (so a copied
+    .env.example line such as `STATIC_ROOT=` means "the default", never "the current folder")."""
+    value = os.environ.get(name, "").strip()
+    return value if value else default
 
 
 def env_bool(name, default=False):
@@ -25,13 +31,16 @@ def env_bool(name, default=False):
 
 
 def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = Path(env("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
 
 # Mode
 # DJANGO_ENV=production turns on every protection `check --deploy` looks for and refuses to
 # start without an explicit secret key.
-DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
+DJANGO_ENV = env("DJANGO_ENV", "development").strip().lower()
 if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
 PRODUCTION = DJANGO_ENV == "production"
@@ -42,7 +51,7 @@ if PRODUCTION and DEBUG:
 
 def load_secret_key():
     """Return the secret key from the environment, or outside production from a local file."""
-    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    key = env("DJANGO_SECRET_KEY", "").strip()
     if key:
         return key
     if PRODUCTION:
@@ -59,7 +68,7 @@ def load_secret_key():
 SECRET_KEY = load_secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_NAME = os.environ.get("SITE_NAME", "Mundo Abierto")
+SITE_NAME = env("SITE_NAME", "Mundo Abierto")
 
 # Applications
 INSTALLED_APPS = [
@@ -144,29 +153,29 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
 # A read replica (newsroom/replica.py): anonymous readers' public pages read from it; the admin,
 # the tip line, staff (anyone with a session) and every write use the primary.
-DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "").strip()
 DATABASE_REPLICA_MAX_LAG_SECONDS = 0.0
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
     # Tests read the replica alias from the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     # How far behind the replica may be; pages rendered this soon after a purge are not cached.
-    DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+    DATABASE_REPLICA_MAX_LAG_SECONDS = float(env("DATABASE_REPLICA_MAX_LAG", "5"))
 DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_URL = env("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -183,24 +192,24 @@ else:
 # Page cache (newsroom/pagecache.py): whole pages for anonymous readers, purged by tag on save.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 # The longest a cached page lives if nothing purges it first.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 # s-maxage for a CDN in front; 0 makes it revalidate every time (cheap 304s with the ETag).
-PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "0"))
+PAGE_CACHE_CDN_SECONDS = int(env("PAGE_CACHE_CDN_SECONDS", "0"))
 PAGE_CACHE_NEXT_CHANGE = "articles.caching.next_change_at"
 # Pages a purge of some tags changes, whether or not this server cached them (for the CDN).
 PAGE_CACHE_TAG_PATHS = "articles.caching.tag_paths"
 # CDN purge hook (newsroom/cdn.py): after a purge, POST {"paths": [...]} to this URL (empty: off),
 # with "Authorization: Bearer <token>" when a token is set. Runs as a background task.
-CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "").strip()
-CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "").strip()
-CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "5"))
+CDN_PURGE_URL = env("CDN_PURGE_URL", "").strip()
+CDN_PURGE_TOKEN = env("CDN_PURGE_TOKEN", "").strip()
+CDN_PURGE_TIMEOUT = float(env("CDN_PURGE_TIMEOUT", "5"))
 if CDN_PURGE_URL and not CDN_PURGE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("CDN_PURGE_URL must be an http:// or https:// URL.")
 
 # Background work (django-tasks, Django's task interface): by default every task runs inline,
 # in the request that enqueues it, once its transaction commits. TASKS_BACKEND=database stores
 # tasks in the database for `manage.py db_worker` to run (README, "Background work").
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip().lower() or "immediate"
+TASKS_BACKEND = env("TASKS_BACKEND", "").strip().lower() or "immediate"
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -209,9 +218,7 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # With a worker, renditions of images with more pixels than this are made in the background.
-RENDITIONS_IN_BACKGROUND_PIXELS = int(
-    os.environ.get("RENDITIONS_IN_BACKGROUND_PIXELS", str(24_000_000))
-)
+RENDITIONS_IN_BACKGROUND_PIXELS = int(env("RENDITIONS_IN_BACKGROUND_PIXELS", str(24_000_000)))
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [
@@ -231,13 +238,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Staff sessions end after this long without a request (every request renews the session).
 # Readers and sources have no session at all.
-SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+SESSION_COOKIE_AGE = int(env("STAFF_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords a username is locked
 # for the cool-off time. Counted by username only, and the client address is never recorded
 # (newsroom/security.py), so the lock-out table holds no one's address.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.no_client_address"
 AXES_DISABLE_ACCESS_LOG = True
@@ -259,21 +266,21 @@ SILENCED_SYSTEM_CHECKS = [
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Madrid")
+TIME_ZONE = env("TIME_ZONE", "Europe/Madrid")
 USE_I18N = True
 USE_TZ = True
 
 # Static and media files
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = Path(env("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = env("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 # Outside production Django serves uploaded media itself so `make run` shows images; in production
 # the web server or object storage does.
 # MEDIA_STORAGE_URL=s3://BUCKET/PREFIX?… puts media on S3-compatible object storage instead
 # (newsroom/storage_url.py, newsroom/storage.py); credentials come from AWS_* variables only.
-MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "").strip()
+MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL", "").strip()
 MEDIA_STORAGE = parse_media_storage_url(MEDIA_STORAGE_URL) if MEDIA_STORAGE_URL else None
 SERVE_MEDIA = not MEDIA_STORAGE and env_bool("DJANGO_SERVE_MEDIA", default=not PRODUCTION)
 STORAGES = {
@@ -345,7 +352,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -359,16 +366,16 @@ if PRODUCTION:
 DEFAULT_EXCEPTION_REPORTER = "tips.error_reports.TipSafeExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "tips.error_reports.TipSafeExceptionReporterFilter"
 ADMINS = [("Admin", address) for address in env_list("DJANGO_ADMINS")]
-SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
-EMAIL_BACKEND = os.environ.get(
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", "root@localhost")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
 
 # Logging
 LOGGING = {
@@ -376,15 +383,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     # Pillow logs EXIF values (GPS positions, descriptions) at DEBUG while reading a photo: a
     # source's photo must never reach a log, whatever DJANGO_LOG_LEVEL says.
-    "loggers": {"PIL": {"level": "WARNING"}},
+    "filters": {"no_tip_line_tasks": {"()": "tips.log_filters.DropTipLineTasks"}},
+    "loggers": {
+        "PIL": {"level": "WARNING"},
+        # django-tasks logs each task's path and times: none of that for the tip line's.
+        "django_tasks": {"filters": ["no_tip_line_tasks"]},
+        "django_tasks_db": {"filters": ["no_tip_line_tasks"]},
+    },
 }
 
 # Newsroom
 # Images above this many pixels are refused before decoding (Pillow alone only warns).
-IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(60_000_000)))
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(60_000_000)))
 TAGGIT_CASE_INSENSITIVE = True
 ARTICLES_PER_PAGE = 20
 
@@ -393,7 +406,7 @@ ARTICLES_PER_PAGE = 20
 # reads them with the private key file(s) in TIPS_PRIVATE_KEY_FILE (comma-separated, newest
 # first, so tips sealed to a rotated-out key still open). Outside production with nothing set,
 # a local key pair is created under var/ so `make run` works.
-TIPS_PUBLIC_KEY = os.environ.get("TIPS_PUBLIC_KEY", "").strip()
+TIPS_PUBLIC_KEY = env("TIPS_PUBLIC_KEY", "").strip()
 TIPS_PRIVATE_KEY_FILES = env_list("TIPS_PRIVATE_KEY_FILE")
 TIPS_PRIVATE_KEY_PASSPHRASE = os.environ.get("TIPS_PRIVATE_KEY_PASSPHRASE", "")
 TIPS_DEVELOPMENT_KEY_FILE = None
@@ -403,23 +416,23 @@ if not PRODUCTION and not TIPS_PUBLIC_KEY and not TIPS_PRIVATE_KEY_FILES:
 # Receipt codes are looked up by a slow hash salted with this; changing it (or, when it is
 # unset, the secret key) makes existing receipt codes stop working.
 TIPS_RECEIPT_SALT = (
-    os.environ.get("TIPS_RECEIPT_SALT", "")
+    env("TIPS_RECEIPT_SALT", "")
     or hashlib.sha256(f"tips-receipt:{SECRET_KEY}".encode()).hexdigest()
 )
-TIPS_RETENTION_DAYS = int(os.environ.get("TIPS_RETENTION_DAYS", "90"))
-TIPS_MESSAGE_MAX_CHARS = int(os.environ.get("TIPS_MESSAGE_MAX_CHARS", "20000"))
-TIPS_MAX_FILES = int(os.environ.get("TIPS_MAX_FILES", "5"))
-TIPS_MAX_FILE_BYTES = int(os.environ.get("TIPS_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
-TIPS_MIN_FILL_SECONDS = int(os.environ.get("TIPS_MIN_FILL_SECONDS", "3"))
-TIPS_FORM_MAX_AGE = int(os.environ.get("TIPS_FORM_MAX_AGE", str(6 * 60 * 60)))
+TIPS_RETENTION_DAYS = int(env("TIPS_RETENTION_DAYS", "90"))
+TIPS_MESSAGE_MAX_CHARS = int(env("TIPS_MESSAGE_MAX_CHARS", "20000"))
+TIPS_MAX_FILES = int(env("TIPS_MAX_FILES", "5"))
+TIPS_MAX_FILE_BYTES = int(env("TIPS_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+TIPS_MIN_FILL_SECONDS = int(env("TIPS_MIN_FILL_SECONDS", "3"))
+TIPS_FORM_MAX_AGE = int(env("TIPS_FORM_MAX_AGE", str(6 * 60 * 60)))
 # django-ratelimit rates, per network (/24 for IPv4, /48 for IPv6), counted only in the cache.
-TIPS_SUBMIT_RATE = os.environ.get("TIPS_SUBMIT_RATE", "10/h")
-TIPS_FOLLOWUP_RATE = os.environ.get("TIPS_FOLLOWUP_RATE", "10/10m")
-TIPS_FOLLOWUP_IDLE_SECONDS = int(os.environ.get("TIPS_FOLLOWUP_IDLE_SECONDS", "900"))
+TIPS_SUBMIT_RATE = env("TIPS_SUBMIT_RATE", "10/h")
+TIPS_FOLLOWUP_RATE = env("TIPS_FOLLOWUP_RATE", "10/10m")
+TIPS_FOLLOWUP_IDLE_SECONDS = int(env("TIPS_FOLLOWUP_IDLE_SECONDS", "900"))
 TIPS_NOTIFY_EMAILS = env_list("TIPS_NOTIFY_EMAILS")
 # Behind a proxy, the META key holding the client address (e.g. HTTP_X_FORWARDED_FOR; its last
 # entry is used). It is read only to compute the rate-limit key and then removed.
-TIPS_CLIENT_IP_HEADER = os.environ.get("TIPS_CLIENT_IP_HEADER", "").strip()
+TIPS_CLIENT_IP_HEADER = env("TIPS_CLIENT_IP_HEADER", "").strip()
 # If the cache (Redis) is unreachable the rate limits cannot count: let requests through rather
 # than shut the tip line; the honeypot, the signed form token and CSRF still apply.
 RATELIMIT_FAIL_OPEN = True

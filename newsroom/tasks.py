@@ -8,8 +8,6 @@ Tasks here and in the apps (`images/tasks.py`, `tips/tasks.py`) always follow a 
 and must only run once it has committed: enqueue them with `enqueue_on_commit()`.
 """
 
-from functools import partial
-
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -36,7 +34,12 @@ def enqueue_on_commit(task, *args, **kwargs):
     """
     if isinstance(task.get_backend(), DatabaseBackend):
         return task.enqueue(*args, **kwargs)
-    transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+    def enqueue():
+        task.enqueue(*args, **kwargs)
+
+    # A function, not a partial: Django's robust on_commit logs the callback's name.
+    transaction.on_commit(enqueue, robust=True)
     return None
 
 

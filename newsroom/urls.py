@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from articles import seo_views
 from articles.sitemaps import SITEMAPS
+from images import views as image_views
 from newsroom import two_factor
 from newsroom.pagecache import cached_page
 from newsroom.two_factor import OTPAdminAuthenticationForm
@@ -19,6 +20,8 @@ admin.site.login_form = OTPAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/two-factor/", two_factor.setup, name="two-factor"),
+    # nginx's auth_request for image originals on local disk (deploy/nginx/newsroom.conf).
+    path("media-access/originals/", image_views.original_access, name="original-access"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", seo_views.robots_txt, name="robots"),

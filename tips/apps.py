@@ -16,6 +16,6 @@ class TipsConfig(AppConfig):
         def delete_file(sender, instance, **kwargs):
             name, storage = instance.file.name, instance.file.storage
             if name:
-                transaction.on_commit(lambda: storage.delete(name))
+                transaction.on_commit(lambda: storage.delete(name), robust=True)
 
         post_delete.connect(delete_file, sender=TipAttachment, dispatch_uid="tips-delete-file")

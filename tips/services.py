@@ -170,7 +170,9 @@ def purge(*, days=None, dry_run=False, today=None):
         return counts
     with transaction.atomic():
         expired.delete()
-        transaction.on_commit(lambda: [default_storage.delete(n) for n in files + orphans])
+        transaction.on_commit(
+            lambda: [default_storage.delete(n) for n in files + orphans], robust=True
+        )
     return counts
 
 

@@ -98,7 +98,10 @@ def test_with_a_worker_the_upload_queues_the_renditions_and_says_so(
     assert image.renditions.count() == ALL
     assert len(image.variants) == ALL and len(rendition_files(media_root)) == ALL
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    assert PENDING not in photo_desk.get(reverse("admin:images_image_change", args=[image.pk]))
+    page = photo_desk.get(reverse("admin:images_image_change", args=[image.pk]))
+    assert (
+        PENDING not in page.content.decode() and "No renditions yet" not in page.content.decode()
+    )
 
 
 def test_small_images_are_rendered_in_the_request_even_with_a_worker(photo_desk, worker_backend):
@@ -191,3 +194,46 @@ def test_a_failed_save_queues_nothing(worker_backend):
 
     assert not Image.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_an_edit_from_before_the_worker_ran_keeps_the_renditions_it_made(
+    worker_backend, media_root
+):
+    image = large_image()
+    seen_by_editor = Image.objects.get(pk=image.pk)  # the form was opened before the worker ran
+    assert seen_by_editor.variants == []
+
+    run_worker()
+    seen_by_editor.alt_text = "A crowd in the square at dusk"
+    services.store_image(image=seen_by_editor, facts=None)
+
+    image.refresh_from_db()
+    assert image.alt_text == "A crowd in the square at dusk"
+    assert len(image.variants) == ALL
+
+
+def test_after_a_failed_background_run_staff_can_make_the_renditions_again(
+    photo_desk, worker_backend, media_root, monkeypatch
+):
+    image = large_image()
+
+    def broken(image):
+        raise OSError("the worker's disk was full")
+
+    monkeypatch.setattr("images.tasks.create_renditions", broken)
+    run_worker()
+    assert DBTaskResult.objects.get().status == "FAILED"
+    change_page = photo_desk.get(reverse("admin:images_image_change", args=[image.pk]))
+    assert "No renditions yet" in change_page.content.decode()
+    monkeypatch.undo()
+
+    answer = photo_desk.post(
+        reverse("admin:images_image_changelist"),
+        {"action": "make_missing_renditions", "_selected_action": [image.pk]},
+        follow=True,
+    )
+    assert "Missing renditions requested for 1 image(s)." in answer.content.decode()
+    run_worker()
+
+    image.refresh_from_db()
+    assert len(image.variants) == ALL

@@ -9,7 +9,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_READ = re.compile(
-    r"""(?:environ\.get|env_bool|env_list|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+    r"""(?:environ\.get|\benv|env_bool|env_list|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
 )
 # Read by the code, but set by the process, not by an operator.
 NOT_FOR_OPERATORS = {"DJANGO_SETTINGS_MODULE", "CI", "PYTEST_CURRENT_TEST"}
@@ -48,12 +48,13 @@ def test_compose_sets_only_variables_the_code_reads():
 
 def test_containers_and_units_run_the_commands_the_tests_run():
     servers = read("tests/scale/servers.py")
-    assert '"-m", "gunicorn", "newsroom.wsgi"' in servers
+    assert '["gunicorn", "--bind", f"127.0.0.1:{port}", "newsroom.wsgi"]' in servers
     assert 'CMD ["gunicorn", "newsroom.wsgi"]' in read("Dockerfile")
-    assert "ExecStart=/srv/newsroom/.venv/bin/gunicorn newsroom.wsgi\n" in read(
-        "deploy/systemd/newsroom@.service"
+    assert "ExecStart=/srv/newsroom/.venv/bin/gunicorn --bind 127.0.0.1:%i newsroom.wsgi\n" in (
+        read("deploy/systemd/newsroom@.service")
     )
-    assert "Environment=GUNICORN_BIND=127.0.0.1:%i" in read("deploy/systemd/newsroom@.service")
+    # The environment file must not decide the port: the command line beats GUNICORN_BIND.
+    assert "\nGUNICORN_BIND=" not in read(".env.example")
     assert 'command: ["python", "manage.py", "db_worker"]' in read("compose.yaml")
     assert "manage.py db_worker" in read("deploy/systemd/newsroom-worker.service")
 
@@ -78,3 +79,25 @@ def test_nginx_lets_through_the_largest_tip_and_not_much_more():
     largest = settings.TIPS_MAX_FILES * settings.TIPS_MAX_FILE_BYTES
 
     assert largest < limit <= largest + 2 * 1024 * 1024
+
+
+def test_every_variable_left_empty_means_its_default(tmp_path):
+    """A copy of .env.example with every value blanked starts as if nothing were set: no empty
+    STATIC_ROOT serving the current folder, no crash on an empty number."""
+    from tests.processes import run_manage
+
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.STATIC_ROOT.name, s.MEDIA_ROOT.name, s.EMAIL_PORT, s.TIPS_MAX_FILES, "
+        "s.PAGE_CACHE_SECONDS, s.TIME_ZONE, s.SITE_NAME == 'Mundo Abierto')"
+    )
+    blank = dict.fromkeys(documented_variables() - {"DJANGO_VAR_DIR"}, "")
+
+    result = run_manage(
+        "shell", "--no-imports", "-c", show, env_overrides=blank, tmp_path=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-7:] == [
+        "static", "media", "25", "5", "600", "Europe/Madrid", "True"
+    ]  # fmt: skip

@@ -23,18 +23,30 @@ def gunicorn(tmp_path):
 
 def test_access_log_leaves_out_address_agent_referrer_and_query(gunicorn):
     url, log = gunicorn
-    request = urllib.request.Request(
-        f"{url}/en/tips/?article=42",
-        headers={"User-Agent": "MarkerAgent/1.0", "Referer": "https://marker.example/"},
-    )
-
-    assert urllib.request.urlopen(request, timeout=10).status == 200
+    for path in ("/es/?utm=marker", "/en/tips/?article=42"):
+        request = urllib.request.Request(
+            f"{url}{path}",
+            headers={"User-Agent": "MarkerAgent/1.0", "Referer": "https://marker.example/"},
+        )
+        assert urllib.request.urlopen(request, timeout=10).status == 200
     time.sleep(0.3)
 
     lines = log.read_text().splitlines()
-    tip_lines = [line for line in lines if "/en/tips/" in line]
-    assert tip_lines and '"GET /en/tips/" 200' in tip_lines[0]
+
+    assert any('"GET /es/" 200' in line for line in lines)
     for line in lines:
         assert "127.0.0.1" not in line
         assert "MarkerAgent" not in line and "marker.example" not in line
-        assert "article=42" not in line
+        assert "utm=marker" not in line and "article=42" not in line
+
+
+def test_access_log_has_no_line_for_the_tip_line(gunicorn):
+    url, log = gunicorn
+    assert urllib.request.urlopen(f"{url}/en/tips/", timeout=10).status == 200
+    assert urllib.request.urlopen(f"{url}/es/", timeout=10).status == 200
+    time.sleep(0.3)
+
+    lines = log.read_text().splitlines()
+
+    assert any('"GET /es/"' in line for line in lines)
+    assert not any("/tips/" in line for line in lines)

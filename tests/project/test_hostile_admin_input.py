@@ -63,6 +63,17 @@ def test_an_overlong_tag_is_refused_with_a_message(client, editor, section):
     assert not Article.objects.exists()
 
 
+def test_a_tag_whose_address_would_be_too_long_is_refused_with_a_message(client, editor, section):
+    client.force_login(editor)
+    tag = "\ufb03" * 40  # 40 characters, 120 in its address ("ffi" each)
+    data = article_form_data(headline="H", slug="h", section=section.pk, tags=tag)
+
+    response = client.post(reverse("admin:articles_article_add"), data)
+
+    assert "This tag makes too long a web address; shorten it" in response.content.decode()
+    assert not Article.objects.exists()
+
+
 def assert_no_null_bytes(instance, fields):
     for field in fields:
         assert "\x00" not in (getattr(instance, field) or ""), field

@@ -128,3 +128,53 @@ def test_failures_are_logged_by_kind_only(client, editor, make_article, caplog):
     assert [r.getMessage() for r in caplog.records if r.name == "newsroom.saving"] == [
         f"Article could not be saved: {'OperationalError'}"
     ]
+
+
+def test_a_step_failing_after_commit_keeps_the_committed_rows_files(media_root):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from articles.models import Section
+    from newsroom.saving import atomic_with_files, save_file
+
+    def fails_after_commit():
+        raise OSError("the CDN, a mail server or a storage delete failed")
+
+    with pytest.raises(OSError), atomic_with_files():
+        name = save_file(default_storage, "images/kept.bin", ContentFile(b"committed"))
+        Section.objects.create(name_es="Mundo", name_en="World", slug="mundo")
+        transaction.on_commit(fails_after_commit)
+
+    assert Section.objects.filter(slug="mundo").exists()
+    assert default_storage.exists(name)
+
+
+def test_an_image_replaced_while_deleting_the_old_files_fails_keeps_the_new_ones(
+    client, editor, make_image, media_root, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    image = make_image()
+    client.force_login(editor)
+
+    def broken_delete(self, name):
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr(FileSystemStorage, "delete", broken_delete)
+    response = client.post(
+        reverse("admin:images_image_change", args=[image.pk]),
+        {
+            "file": SimpleUploadedFile("new.jpg", files.jpeg(size=(640, 360))),
+            "licence": "agency",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+            "alt_text": "Nueva foto",
+        },
+    )
+
+    assert response.status_code == 302  # saved; the old files wait for a later clean-up
+    image.refresh_from_db()
+    assert image.alt_text == "Nueva foto"
+    assert (media_root / image.file.name).exists()
+    assert all((media_root / variant[4]).exists() for variant in image.variants)

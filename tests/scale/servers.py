@@ -160,20 +160,19 @@ class AppServer:
 
 
 def start_app_server(env, var_dir, workers=2):
-    """`gunicorn newsroom.wsgi` with the shipped gunicorn.conf.py on a free port."""
+    """`gunicorn --bind 127.0.0.1:PORT newsroom.wsgi` with the shipped gunicorn.conf.py."""
     port = free_port()
     var_dir.mkdir(parents=True, exist_ok=True)
     access_log, error_log = var_dir / "access.log", var_dir / "error.log"
     server_env = env | {
         "DJANGO_VAR_DIR": str(var_dir),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_ACCESS_LOG": str(access_log),
         "GUNICORN_ERROR_LOG": str(error_log),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "newsroom.wsgi"], cwd=ROOT, env=server_env
-    )
+    # The command deploy/systemd/newsroom@.service runs.
+    command = ["gunicorn", "--bind", f"127.0.0.1:{port}", "newsroom.wsgi"]
+    process = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=server_env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -63,6 +63,9 @@ def create():
         user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name="Editor"))
         editors.append(username)
+    # A photo editor: staff outside the groups that must use two-factor sign-in in production.
+    photo_editor = User.objects.create_user("lucia", password=PASSWORD, is_staff=True)
+    photo_editor.groups.add(Group.objects.get(name="Photo editor"))
     print(
         json.dumps(
             {
