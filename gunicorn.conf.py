@@ -7,18 +7,24 @@ GUNICORN_* variables.
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+
+def env(name, default):
+    """A variable, or `default` when it is unset or empty (as in newsroom/settings.py)."""
+    return os.environ.get(name, "").strip() or default
+
+
+bind = env("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(env("GUNICORN_WORKERS", "2"))
 # Sync workers: measured fastest for uncached Django pages on small machines.
 worker_class = "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = int(env("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # Recycling workers costs a cold start each time; off unless asked for (0 = never).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests = int(env("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+accesslog = env("GUNICORN_ACCESS_LOG", "-")
+errorlog = env("GUNICORN_ERROR_LOG", "-")
 # Time, method and path (no query), status, bytes, duration. Deliberately no %(h)s (address),
 # %(a)s (user agent), %(f)s (referrer) or %(q)s (query string).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -26,7 +32,7 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "newsroom.gunicorn_logging.AccessLogWithoutTipLine"
 # gunicorn's control socket (for `gunicornc`) has one fixed default path per user, so two app
 # servers on one machine would take it from each other: off unless a path is given.
-control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket = env("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
 # Request bodies: tip attachments are limited in the app; the proxy in front enforces the total.
 limit_request_line = 8190

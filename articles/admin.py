@@ -286,7 +286,7 @@ class ArticleAdmin(KeepWorkOnFailedSave, NonceMediaMixin, CompareVersionAdmin):
         if obj.lead_image_id and obj.lead_image.file:
             return format_html(
                 '<img src="{}" alt="" class="admin-thumb" width="64" height="36" loading="lazy">',
-                obj.lead_image.file.url,
+                obj.lead_image.thumbnail_url(),
             )
         return ""
 

@@ -292,7 +292,7 @@ class ImageAdmin(KeepWorkOnFailedSave, admin.ModelAdmin):
             return ""
         return format_html(
             '<img src="{}" alt="" class="admin-thumb" width="64" height="36" loading="lazy">',
-            obj.file.url,
+            obj.thumbnail_url(),
         )
 
     @admin.display(description=gettext_lazy("preview"))

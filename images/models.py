@@ -144,6 +144,14 @@ class Image(models.Model):
         ]
         Image.objects.filter(pk=self.pk).update(variants=self.variants)
 
+    def thumbnail_url(self):
+        """A small rendition for staff lists (the original until renditions exist): lists of
+        originals would each be a full download and, on local disk, a staff check by nginx."""
+        smallest = self.renditions_for("16x9").get("jpeg")
+        if smallest:
+            return smallest[0].file.url
+        return self.file.url if self.file else ""
+
     def public_rendition(self, crop, kind="jpeg"):
         """The widest rendition of a crop in one format, or None if readers may not see it."""
         if not self.is_usable():

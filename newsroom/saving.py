@@ -19,7 +19,7 @@ import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -65,10 +65,13 @@ def atomic_with_files(using=None):
     stack = _state.__dict__.setdefault("stack", [])
     written = []
     stack.append(written)
-    outcome = {"failed_inside": False, "committed": False}
+    # Outermost means this block's end is the real COMMIT (not a savepoint release).
+    outermost = not connections[using or DEFAULT_DB_ALIAS].in_atomic_block
+    outcome = {"entered": False, "failed_inside": False, "committed": False}
     try:
         with transaction.atomic(using=using):
-            if len(stack) == 1:
+            outcome["entered"] = True
+            if outermost:
                 # Runs first after COMMIT: from then on the rows exist and so must their files.
                 transaction.on_commit(lambda: outcome.update(committed=True), using=using)
             try:
@@ -78,8 +81,14 @@ def atomic_with_files(using=None):
                 raise
     except BaseException:
         stack.pop()
-        if outcome["failed_inside"]:
+        if outcome["failed_inside"] or not outcome["entered"]:
             discard(written)
+        elif not outermost:
+            # A savepoint could not be released: the enclosing transaction fails with it.
+            if stack:
+                stack[-1].extend(written)
+            else:
+                discard(written)
         elif outcome["committed"]:
             logger.error("A step after a committed save failed; its files are kept.")
         else:

@@ -386,12 +386,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     # Pillow logs EXIF values (GPS positions, descriptions) at DEBUG while reading a photo: a
     # source's photo must never reach a log, whatever DJANGO_LOG_LEVEL says.
-    "filters": {"no_tip_line_tasks": {"()": "tips.log_filters.DropTipLineTasks"}},
+    "filters": {
+        "no_tip_line_tasks": {"()": "tips.log_filters.DropTipLineTasks"},
+        "no_tip_line_requests": {"()": "tips.log_filters.DropTipLineRequests"},
+    },
     "loggers": {
         "PIL": {"level": "WARNING"},
-        # django-tasks logs each task's path and times: none of that for the tip line's.
+        # No timed line about the tip line (tips/log_filters.py): django-tasks' lines for its
+        # tasks, and Django's for its refused requests (form errors, throttling, CSRF).
         "django_tasks": {"filters": ["no_tip_line_tasks"]},
         "django_tasks_db": {"filters": ["no_tip_line_tasks"]},
+        "django.request": {"filters": ["no_tip_line_requests"]},
+        "django.security.csrf": {"filters": ["no_tip_line_requests"]},
     },
 }
 

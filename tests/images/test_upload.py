@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -235,3 +236,18 @@ def test_deleting_an_image_removes_its_files(client, photo_editor, media_root, m
         image.delete()
 
     assert stored_files(media_root) == []
+
+
+def test_image_and_article_lists_show_small_renditions_not_originals(
+    client, photo_editor, editor, make_article
+):
+    make_article()
+    thumbnails = re.compile(r'<img src="([^"]+)" alt="" class="admin-thumb"')
+
+    client.force_login(photo_editor)
+    images = thumbnails.findall(client.get(reverse("admin:images_image_changelist")).text)
+    client.force_login(editor)
+    articles = thumbnails.findall(client.get(reverse("admin:articles_article_changelist")).text)
+
+    assert images and articles
+    assert all("/renditions/" in src and src.endswith(".jpg") for src in images + articles)

@@ -221,3 +221,14 @@ def test_tip_entry_in_cache_holds_no_address(source_client):
 
     assert not found_in(pickled, "cache")
     assert pickle  # the LocMem cache stores pickles; searched above as bytes
+
+
+def test_refused_tip_line_requests_leave_no_log_line(client, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    client.post("/en/tips/", {"message": "", "identity": "anonymous"})  # a form with errors
+    client.post("/en/tips/follow-up/", {"action": "sign-in", "code": "wrong code"})
+    client.get("/es/no-such-page/")  # elsewhere, refusals are still logged
+
+    assert "/tips/" not in caplog.text
+    assert "Not Found: /es/no-such-page/" in caplog.text
