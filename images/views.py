@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 
-from newsroom.two_factor import two_factor_required
+from newsroom.two_factor import awaiting_second_factor
 
 
 @never_cache
@@ -16,6 +16,6 @@ def original_access(request):
         user.is_authenticated
         and user.is_active
         and user.is_staff
-        and (user.is_verified() or not two_factor_required(user))
+        and not awaiting_second_factor(user)
     )
     return HttpResponse(status=204 if allowed else 403)

@@ -296,7 +296,8 @@ class PageCacheMiddleware:
             "content": response.content,
             "headers": list(response.items()),
         }
-        path = request.get_full_path()
+        # Paths are recorded only for the CDN purge hook: no extra Redis work without one.
+        path = request.get_full_path() if settings.CDN_PURGE_URL else None
         if not _store(key, entry, sorted(declared | set(ALWAYS)), started, path):
             # Rendered while (or, with a lagging replica, just after) a purge of what it shows:
             # a CDN must not keep it either; it asks again next time.

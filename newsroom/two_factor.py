@@ -29,6 +29,11 @@ def two_factor_required(user):
     return bool(groups) and user.is_active and user.groups.filter(name__in=groups).exists()
 
 
+def awaiting_second_factor(user):
+    """A signed-in staff member who must use two-factor sign-in and has not, this session."""
+    return user.is_staff and not user.is_verified() and two_factor_required(user)
+
+
 class OTPAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin sign-in form, asking for the app's code from staff who have an app."""
 
@@ -69,9 +74,7 @@ class TwoFactorRequiredMiddleware:
             and not path.startswith(OPEN_PATHS)
             and user is not None
             and user.is_authenticated
-            and user.is_staff
-            and not user.is_verified()
-            and two_factor_required(user)
+            and awaiting_second_factor(user)
         ):
             return redirect(reverse("two-factor") + f"?next={path}")
         return self.get_response(request)
